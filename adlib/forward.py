@@ -1,0 +1,280 @@
+"""Forward mode: dual numbers.
+
+A dual number ``a + b ε`` with ``ε² = 0`` carries a value and a tangent.  By
+Taylor's theorem ``f(a + b ε) = f(a) + f'(a) b ε``, so evaluating a function on
+``Dual(x, 1)`` yields ``f(x)`` and ``f'(x)`` together, one pass per input direction.
+
+Every operation reads its derivative from :mod:`adlib.rules`.
+
+Nested duals give higher derivatives.  Each call of :func:`derivative` or
+:func:`jvp` draws a fresh *tag*, so two perturbations of different variables are
+never confused: a Dual with a newer tag sits outside, and one with an older tag
+is a constant to it.
+"""
+from __future__ import annotations
+
+import itertools
+import numbers
+
+import numpy as np
+
+from .rules import BINARY, UNARY, elementary
+
+__all__ = ["Dual", "derivative", "jvp"]
+
+_tags = itertools.count(1)
+
+
+def new_tag() -> int:
+    """A fresh perturbation tag; later tags nest outside earlier ones."""
+    return next(_tags)
+
+
+def _check_part(part, name, op="Dual"):
+    """Accept a number, a numpy array of numbers, or a Dual (for nesting)."""
+    if isinstance(part, Dual):
+        return part
+    if isinstance(part, bool) or part is None or isinstance(part, (str, bytes)):
+        raise TypeError(f"{op}: the {name} part must be a number or a numpy array, got {type(part).__name__} ({part!r:.40})")
+    if isinstance(part, int):
+        return float(part)
+    if isinstance(part, (float, complex)):
+        return part
+    if isinstance(part, np.ndarray):
+        if part.dtype == object or not np.issubdtype(part.dtype, np.number):
+            raise TypeError(f"{op}: the {name} part must hold numbers, got an array of dtype {part.dtype}")
+        if np.issubdtype(part.dtype, np.integer):
+            part = part.astype(float)
+        return part
+    if isinstance(part, np.generic) and np.issubdtype(type(part), np.number):
+        return float(part) if np.issubdtype(type(part), np.integer) else part
+    if isinstance(part, numbers.Real):
+        return float(part)
+    if isinstance(part, (list, tuple)):
+        raise TypeError(f"{op}: the {name} part is a {type(part).__name__}; convert it with numpy.asarray(...) first")
+    raise TypeError(f"{op}: the {name} part must be a number or a numpy array, got {type(part).__name__}")
+
+
+class Dual:
+    """A dual number ``real + dual·ε`` with ``ε² = 0``.
+
+    ``real`` and ``dual`` are floats or numpy arrays (which broadcast like numpy);
+    they may also be Duals of an older tag, which is how second derivatives nest.
+    Comparisons look at the real part only.
+    """
+
+    __slots__ = ("real", "dual", "tag")
+    __array_priority__ = 100  # ndarray <op> Dual defers to Dual
+
+    def __init__(self, real, dual=0.0, tag=0):
+        real = _check_part(real, "real")
+        dual = _check_part(dual, "dual")
+        rs, ds = np.shape(real), np.shape(dual)
+        if rs != ds:
+            try:
+                shape = np.broadcast_shapes(rs, ds)
+            except ValueError:
+                shape = None
+            if shape != rs:
+                raise ValueError(f"Dual: the dual part has shape {ds}, which does not fit the real part's shape {rs}")
+            dual = dual + np.zeros(rs)   # a scalar tangent spread over the whole array
+        self.real = real
+        self.dual = dual
+        self.tag = tag
+
+    # -- display -----------------------------------------------------------
+    def __repr__(self):
+        tag = f", tag={self.tag}" if self.tag else ""
+        return f"Dual({self.real!r}, {self.dual!r}{tag})"
+
+    @property
+    def shape(self):
+        return np.shape(self.real)
+
+    @property
+    def ndim(self):
+        return np.ndim(self.real)
+
+    def __len__(self):
+        return len(self.real)
+
+    # -- arithmetic: every operator reads BINARY -----------------------------
+    def __add__(self, other): return _binary(BINARY["add"], self, other)
+    def __radd__(self, other): return _binary(BINARY["add"], other, self)
+    def __sub__(self, other): return _binary(BINARY["sub"], self, other)
+    def __rsub__(self, other): return _binary(BINARY["sub"], other, self)
+    def __mul__(self, other): return _binary(BINARY["mul"], self, other)
+    def __rmul__(self, other): return _binary(BINARY["mul"], other, self)
+    def __truediv__(self, other): return _binary(BINARY["div"], self, other)
+    def __rtruediv__(self, other): return _binary(BINARY["div"], other, self)
+    def __pow__(self, other): return _binary(BINARY["pow"], self, other)
+    def __rpow__(self, other): return _binary(BINARY["pow"], other, self)
+
+    def __neg__(self):
+        return Dual(-self.real, -self.dual, self.tag)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self._apply_rule(UNARY["abs"])
+
+    # -- elementary functions: adlib.exp(d) etc. land here -------------------
+    def _apply_rule(self, rule):
+        f = _GENERIC[rule.name]
+        ans = f(self.real)
+        return Dual(ans, rule.derivative(self.real, ans) * self.dual, self.tag)
+
+    # -- comparisons on the real part --------------------------------------
+    def __lt__(self, other): return self.real < _real(other)
+    def __le__(self, other): return self.real <= _real(other)
+    def __gt__(self, other): return self.real > _real(other)
+    def __ge__(self, other): return self.real >= _real(other)
+    def __eq__(self, other): return self.real == _real(other)
+    def __ne__(self, other): return self.real != _real(other)
+    __hash__ = None  # compares by value, like a number; not usable as a dict key
+
+    def __bool__(self):
+        return bool(self.real)
+
+    # -- conversions that would silently drop the derivative are refused ----
+    def __float__(self):
+        raise TypeError("float(Dual) would drop the derivative; use d.real for the value "
+                        "(and adlib.exp etc. instead of math.exp inside functions you differentiate)")
+
+    __int__ = __complex__ = __index__ = __float__
+
+    def __array__(self, dtype=None, copy=None):
+        raise TypeError("numpy cannot turn a Dual into an array of numbers without dropping the "
+                        "derivative; use adlib.numpy (import adlib.numpy as anp) or adlib.exp etc.")
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs and ufunc in _UFUNC_BINARY:
+            return _binary(BINARY[_UFUNC_BINARY[ufunc]], *inputs)
+        if method == "__call__" and not kwargs and ufunc.__name__ in _NUMPY_NAMES:
+            return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
+        raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
+                        f"(import adlib.numpy as anp) or adlib's elementary functions")
+
+
+def _real(x):
+    return x.real if isinstance(x, Dual) else x
+
+
+def _tag(x):
+    return x.tag if isinstance(x, Dual) else -1
+
+
+def _operand(x, op):
+    """Check that x may take part in arithmetic with a Dual."""
+    if isinstance(x, Dual) or type(x) is float or type(x) is int:
+        return x
+    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes, list, tuple, dict, set)):
+        raise TypeError(f"Dual {op}: unsupported operand of type {type(x).__name__} ({x!r:.40})")
+    if isinstance(x, np.ndarray) and (x.dtype == object or not np.issubdtype(x.dtype, np.number)):
+        raise TypeError(f"Dual {op}: unsupported operand: an array of dtype {x.dtype}")
+    if isinstance(x, (numbers.Number, np.ndarray, np.generic)):
+        return x
+    return None  # let Python try the other operand's reflected method
+
+
+def _binary(rule, a, b):
+    """f(a, b) where either may be a Dual: the newer tag is the perturbation, the other a constant."""
+    a_ = _operand(a, rule.symbol)
+    b_ = _operand(b, rule.symbol)
+    if a_ is None or b_ is None:
+        return NotImplemented
+    t = max(_tag(a), _tag(b))
+    if isinstance(a, Dual) and a.tag == t:
+        ar, ad = a.real, a.dual
+    else:
+        ar, ad = a, None
+    if isinstance(b, Dual) and b.tag == t:
+        br, bd = b.real, b.dual
+    else:
+        br, bd = b, None
+    try:
+        np.broadcast_shapes(np.shape(ar), np.shape(br))
+    except ValueError:
+        raise ValueError(f"Dual {rule.symbol}: operands of shapes {np.shape(ar)} and {np.shape(br)} "
+                         "do not broadcast together") from None
+    ans = rule.apply(ar, br)
+    d_a, d_b = rule.partials
+    tangent = None
+    if ad is not None:
+        tangent = d_a(ar, br, ans) * ad
+    if bd is not None:
+        term = d_b(ar, br, ans) * bd
+        tangent = term if tangent is None else tangent + term
+    return Dual(ans, tangent, t)
+
+
+_UFUNC_BINARY = {np.add: "add", np.subtract: "sub", np.multiply: "mul",
+                 np.true_divide: "div", np.power: "pow"}
+_NUMPY_NAMES = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",
+                "tanh": "tanh", "sqrt": "sqrt", "absolute": "abs", "square": "square"}
+
+_GENERIC = {name: elementary(rule) for name, rule in UNARY.items()}
+
+
+def _seed(x, tangent, tag, what):
+    x = _check_part(x, f"{what} primal", op=what)
+    tangent = _check_part(tangent, f"{what} tangent", op=what)
+    if np.shape(tangent) != np.shape(x):
+        raise ValueError(f"{what}: the tangent has shape {np.shape(tangent)} but the primal has shape {np.shape(x)}; "
+                         "they must match")
+    return Dual(x, tangent, tag)
+
+
+def _split(out, tag, what):
+    """(value, tangent) of f's output for perturbation ``tag``; a constant output has tangent 0."""
+    if isinstance(out, Dual):
+        if out.tag == tag:
+            return out.real, out.dual
+        if out.tag > tag:
+            raise ValueError(f"{what}: the output carries a perturbation of an inner call that escaped it")
+        return out, _zeros_like(out.real)
+    if isinstance(out, (tuple, list)):
+        pairs = [_split(o, tag, what) for o in out]
+        return type(out)(p[0] for p in pairs), type(out)(p[1] for p in pairs)
+    if isinstance(out, (numbers.Number, np.ndarray, np.generic)) and not isinstance(out, bool):
+        return out, _zeros_like(out)
+    raise TypeError(f"{what}: f returned {type(out).__name__}; it must return a number, an array or a Dual")
+
+
+def _zeros_like(x):
+    if isinstance(x, np.ndarray):
+        return np.zeros(x.shape)
+    return 0.0
+
+
+def derivative(f, x):
+    """f'(x) for f: R -> R, exact to rounding, by one forward pass with ``Dual(x, 1)``.
+
+    >>> derivative(lambda x: x * x + 1.0, 3.0)
+    6.0
+    """
+    tag = new_tag()
+    if isinstance(x, np.ndarray) and x.ndim > 0:
+        raise ValueError(f"derivative: x has shape {x.shape}; derivative is for f: R -> R "
+                         "(use jvp, adlib.grad or adlib.jacobian for arrays)")
+    out = f(_seed(x, 1.0, tag, "derivative"))
+    value, slope = _split(out, tag, "derivative")
+    return slope
+
+
+def jvp(f, primals, tangents):
+    """(f(*primals), J·tangents): the Jacobian-vector product by one forward pass.
+
+    ``primals`` and ``tangents`` are tuples with one entry per argument of f, of
+    matching shapes.  f may use elementwise operations, adlib's elementary
+    functions and adlib.numpy.
+    """
+    if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
+        raise TypeError(f"jvp: primals and tangents must be tuples (one entry per argument of f), "
+                        f"got {type(primals).__name__} and {type(tangents).__name__}")
+    if len(primals) != len(tangents):
+        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
+    tag = new_tag()
+    args = [_seed(p, t, tag, f"jvp (argument {i})") for i, (p, t) in enumerate(zip(primals, tangents))]
+    return _split(f(*args), tag, "jvp")

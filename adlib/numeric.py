@@ -1,0 +1,282 @@
+"""Numerical differentiation: finite differences, the complex step, and their error model.
+
+For a step h the difference quotients are
+
+* forward   (f(x+h) - f(x)) / h          truncation error  |f''| h / 2
+* backward  (f(x) - f(x-h)) / h          truncation error  |f''| h / 2
+* central   (f(x+h) - f(x-h)) / (2h)     truncation error  |f'''| h^2 / 6
+* complex   Im f(x + ih) / h             truncation error  |f'''| h^2 / 6, no cancellation
+
+Each subtraction of two nearly equal values of f also loses about eps |f| / h to
+rounding, so the total error of a difference is U-shaped in h, with its minimum
+near sqrt(eps) (forward, backward) or cbrt(eps) (central).  The complex step
+subtracts nothing, so h can be tiny (1e-20) and the result is exact to rounding.
+The default steps below come from that model.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "forward_difference", "backward_difference", "central_difference", "complex_step",
+    "numerical_grad", "numerical_jacobian", "error_model", "optimal_step", "default_step",
+    "difference", "METHODS",
+]
+
+EPS = float(np.finfo(np.float64).eps)
+METHODS = ("forward", "backward", "central", "complex")
+
+
+# ---------------------------------------------------------------------------
+# The error model
+
+def error_model(method, h, f0=1.0, d1=1.0, d2=1.0, d3=1.0, eps=EPS):
+    """Predicted (truncation, rounding, total) error of a difference quotient with step h.
+
+    ``f0, d1, d2, d3`` are |f(x)|, |f'(x)|, |f''(x)| and |f'''(x)| at the point;
+    ``eps`` is the machine epsilon of the arithmetic (float64 by default).
+
+    forward/backward:  |f''| h / 2    + 2 eps |f| / h
+    central:           |f'''| h^2 / 6 + eps |f| / h
+    complex step:      |f'''| h^2 / 6 + eps |f'|      (no subtraction, so no 1/h term)
+    """
+    _check_method(method, "error_model")
+    h = np.asarray(h, dtype=float)
+    f0, d1, d2, d3 = (abs(float(v)) for v in (f0, d1, d2, d3))
+    if method in ("forward", "backward"):
+        truncation = d2 * h / 2
+        rounding = 2 * eps * f0 / h
+    elif method == "central":
+        truncation = d3 * h ** 2 / 6
+        rounding = eps * f0 / h
+    else:
+        truncation = d3 * h ** 2 / 6
+        rounding = eps * d1 * np.ones_like(h)
+    return truncation, rounding, truncation + rounding
+
+
+def optimal_step(method, f0=1.0, d2=1.0, d3=1.0, eps=EPS):
+    """The step h that minimises :func:`error_model`'s total error.
+
+    forward/backward: h* = 2 sqrt(eps |f| / |f''|)      (about sqrt(eps))
+    central:          h* = cbrt(3 eps |f| / |f'''|)      (about cbrt(eps))
+    complex step:     any small h; 1e-20 is used.
+    """
+    _check_method(method, "optimal_step")
+    f0, d2, d3 = abs(float(f0)) or 1.0, abs(float(d2)) or 1.0, abs(float(d3)) or 1.0
+    if method in ("forward", "backward"):
+        return 2.0 * np.sqrt(eps * f0 / d2)
+    if method == "central":
+        return float(np.cbrt(3.0 * eps * f0 / d3))
+    return 1e-20
+
+
+def default_step(method, x=0.0, eps=EPS):
+    """The step used when none is given: sqrt(eps) or cbrt(eps), scaled by max(1, |x|)."""
+    _check_method(method, "default_step")
+    if method == "complex":
+        return 1e-20
+    base = np.sqrt(eps) if method in ("forward", "backward") else np.cbrt(eps)
+    return float(base * max(1.0, abs(float(x))))
+
+
+# ---------------------------------------------------------------------------
+# Checking input
+
+def _check_method(method, op):
+    if method not in METHODS:
+        raise ValueError(f"{op}: unknown method {method!r}; choose one of {', '.join(map(repr, METHODS))}")
+
+
+def _check_point(x, op):
+    """x must be a finite real number."""
+    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes, list, tuple, complex)):
+        raise TypeError(f"{op}: x must be a real number, got {type(x).__name__} ({x!r:.40})")
+    if isinstance(x, np.ndarray):
+        if x.ndim != 0:
+            raise TypeError(f"{op}: x must be a single number, got an array of shape {x.shape} "
+                            "(use numerical_grad or numerical_jacobian for arrays)")
+        x = x[()]
+    if not isinstance(x, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{op}: x must be a real number, got {type(x).__name__}")
+    x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"{op}: the point x = {x} is not finite; no derivative can be checked there")
+    return x
+
+
+def _check_step(h, op):
+    if isinstance(h, bool) or not isinstance(h, (numbers.Real, np.floating, np.integer)):
+        raise TypeError(f"{op}: the step h must be a positive number, got {type(h).__name__} ({h!r:.40})")
+    h = float(h)
+    if not (h > 0 and np.isfinite(h)):
+        raise ValueError(f"{op}: the step h must be positive and finite, got h = {h}")
+    return h
+
+
+def _scalar_value(y, op):
+    """f's output at one point as a float (or complex, for the complex step)."""
+    if isinstance(y, np.ndarray) and y.size == 1:
+        y = y.reshape(())[()]
+    if isinstance(y, bool) or not isinstance(y, (numbers.Number, np.number)):
+        raise TypeError(f"{op}: f(x) returned {type(y).__name__}"
+                        + (f" of shape {np.shape(y)}" if isinstance(y, np.ndarray) else "")
+                        + "; f must return a single number (use numerical_jacobian for vector outputs)")
+    return y
+
+
+# ---------------------------------------------------------------------------
+# Scalar differences
+
+def _exact_step(x, h):
+    """Round a default step so that x + h is exactly representable: then (x + h) - x == h.
+
+    A step the caller chose is used exactly as given, so that the error curves
+    over h show the textbook rounding error.
+
+    A step below the spacing of floats at x cannot be represented at all; it is
+    kept as given, and the difference quotient then shows pure rounding error.
+    """
+    rounded = (x + h) - x
+    return rounded if rounded != 0 else h
+
+
+def forward_difference(f, x, h=None):
+    """f'(x) ≈ (f(x + h) - f(x)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
+    x = _check_point(x, "forward_difference")
+    h = _exact_step(x, default_step("forward", x)) if h is None else _check_step(h, "forward_difference")
+    op = "forward_difference"
+    return float((_scalar_value(f(x + h), op) - _scalar_value(f(x), op)) / h)
+
+
+def backward_difference(f, x, h=None):
+    """f'(x) ≈ (f(x) - f(x - h)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
+    x = _check_point(x, "backward_difference")
+    h = -_exact_step(x, -default_step("backward", x)) if h is None else _check_step(h, "backward_difference")
+    op = "backward_difference"
+    return float((_scalar_value(f(x), op) - _scalar_value(f(x - h), op)) / h)
+
+
+def central_difference(f, x, h=None):
+    """f'(x) ≈ (f(x + h) - f(x - h)) / (2h); error O(h^2).  Default h = cbrt(eps) max(1, |x|)."""
+    x = _check_point(x, "central_difference")
+    h = _exact_step(x, default_step("central", x)) if h is None else _check_step(h, "central_difference")
+    op = "central_difference"
+    return float((_scalar_value(f(x + h), op) - _scalar_value(f(x - h), op)) / (2 * h))
+
+
+def complex_step(f, x, h=1e-20):
+    """f'(x) ≈ Im f(x + ih) / h; error O(h^2) with no cancellation, so exact to rounding at h = 1e-20.
+
+    f must accept complex input: write it with adlib's functions or numpy, not ``math``.
+    """
+    op = "complex_step"
+    x = _check_point(x, op)
+    h = _check_step(h, op)
+    try:
+        y = f(complex(x, h))
+    except TypeError as e:
+        raise TypeError(f"{op}: f failed on the complex input x + ih ({e}); f must accept complex "
+                        "numbers (use adlib.exp or numpy.exp, not math.exp)") from e
+    y = _scalar_value(y, op)
+    if not np.iscomplexobj(y):
+        raise TypeError(f"{op}: f returned a real number ({type(y).__name__}) for the complex input x + ih, "
+                        "so the imaginary part was dropped on the way; write f with operations that keep "
+                        "complex numbers (adlib.exp, numpy), not math or float()")
+    return float(np.imag(y) / h)
+
+
+def difference(f, x, h=None, method="central"):
+    """f'(x) by ``method``: one of 'forward', 'backward', 'central', 'complex'."""
+    _check_method(method, "difference")
+    fn = {"forward": forward_difference, "backward": backward_difference,
+          "central": central_difference, "complex": complex_step}[method]
+    if h is None:
+        return fn(f, x)
+    return fn(f, x, h)
+
+
+# ---------------------------------------------------------------------------
+# Gradients and Jacobians
+
+def _check_array(x, op):
+    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{op}: x must be a number or a numpy array of floats, got {type(x).__name__}")
+    try:
+        arr = np.array(x, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: x must be a number or a numpy array of floats, got {type(x).__name__}") from None
+    if not np.all(np.isfinite(arr)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0]) if arr.ndim else ()
+        raise ValueError(f"{op}: x is not finite at index {bad} (value {arr[bad]}); "
+                         "no derivative can be checked there")
+    return arr
+
+
+def _output(y, op):
+    if isinstance(y, bool) or not isinstance(y, (numbers.Number, np.ndarray, np.generic)):
+        raise TypeError(f"{op}: f returned {type(y).__name__}; it must return a number or a numpy array")
+    return np.asarray(y)
+
+
+def numerical_jacobian(f, x, h=None, method="central"):
+    """The Jacobian of f at x by finite differences, shape f(x).shape + x.shape.
+
+    For f: R^n -> R^m this is the (m, n) matrix J[i, j] = d f_i / d x_j,
+    costing 2n evaluations of f (central) or n + 1 (forward, backward).
+    """
+    op = "numerical_jacobian"
+    _check_method(method, op)
+    x = _check_array(x, op)
+    return _jacobian(f, x, h, method, _output(f(x.copy()), op), op)
+
+
+def _jacobian(f, x, h, method, y0, op):
+    if h is not None:
+        h = _check_step(h, op)
+    out_shape = y0.shape
+    J = np.zeros(out_shape + x.shape)
+    J_flat = J.reshape(out_shape + (x.size,)) if x.size else J
+    flat = x.reshape(-1)
+    for j in range(x.size):
+        xj = flat[j]
+        step = default_step(method, xj) if h is None else h
+        if method == "complex":
+            xp = flat.astype(complex)
+            xp[j] += 1j * step
+            yp = f(xp.reshape(x.shape))
+            if not np.iscomplexobj(yp):
+                raise TypeError(f"{op}: f returned real values for complex input; with method='complex', "
+                                "f must keep complex numbers (adlib or numpy functions, not math)")
+            col = np.imag(np.asarray(yp)) / step
+        else:
+            if h is None:
+                step = _exact_step(xj, step)
+            xp = flat.copy()
+            xm = flat.copy()
+            if method in ("forward", "central"):
+                xp[j] = xj + step
+            if method in ("backward", "central"):
+                xm[j] = xj - step
+            yp = _output(f(xp.reshape(x.shape)), op) if method != "backward" else y0
+            ym = _output(f(xm.reshape(x.shape)), op) if method != "forward" else y0
+            if yp.shape != out_shape or ym.shape != out_shape:
+                raise ValueError(f"{op}: f's output changed shape from {out_shape} to "
+                                 f"{yp.shape if yp.shape != out_shape else ym.shape} when x moved")
+            col = (yp - ym) / (2 * step if method == "central" else step)
+        J_flat[(Ellipsis, j)] = col
+    return J
+
+
+def numerical_grad(f, x, h=None, method="central"):
+    """The gradient of a scalar f: R^n -> R at x by finite differences, shaped like x."""
+    op = "numerical_grad"
+    _check_method(method, op)
+    xa = _check_array(x, op)
+    y0 = _output(f(xa.copy()), op)
+    if y0.size != 1:
+        raise ValueError(f"{op}: f returned an array of shape {y0.shape}; a gradient needs a single "
+                         "number (use numerical_jacobian for vector outputs)")
+    return _jacobian(lambda v: np.reshape(f(v), ()), xa, h, method, y0.reshape(()), op)

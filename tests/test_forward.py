@@ -1,0 +1,174 @@
+"""Forward mode: dual numbers, derivative, jvp, nesting and perturbation confusion."""
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import adlib
+from adlib import Dual
+
+finite = st.floats(-5, 5)
+positive = st.floats(0.2, 5)
+
+
+def test_lecture_example_f_of_x():
+    f = lambda x: x * x + 1.0
+    assert f(3.0) == 10.0
+    d = f(Dual(3.0, 1.0))
+    assert (d.real, d.dual) == (10.0, 6.0)
+
+
+def test_lecture_example_x2_exp_x_plus_3x():
+    f = lambda x: x ** 2 * adlib.exp(x) + 3 * x
+    d = f(Dual(1.0, 1.0))
+    assert (d.real, d.dual) == (5.718281828459045, 11.154845485377136)
+    assert adlib.jvp(f, (1.0,), (1.0,)) == (5.718281828459045, 11.154845485377136)
+
+
+@given(a=finite, b=finite, c=positive)
+def test_every_operator_both_sides(a, b, c):
+    x = Dual(a, 1.0)
+    cases = [
+        (x + b, 1.0), (b + x, 1.0), (x - b, 1.0), (b - x, -1.0),
+        (x * b, b), (b * x, b), (x / c, 1 / c), (-x, -1.0), (+x, 1.0),
+        (x ** 2, 2 * a), (x ** 3.0, 3 * a * a),
+    ]
+    for d, expected in cases:
+        assert d.dual == pytest.approx(expected, abs=1e-12)
+    y = Dual(c, 1.0)
+    assert (b / y).dual == pytest.approx(-b / c ** 2)
+    assert (2.0 ** y).dual == pytest.approx(2.0 ** c * math.log(2.0))
+    assert (y ** y).dual == pytest.approx(c ** c * (math.log(c) + 1))
+
+
+@given(x=finite)
+def test_dual_agrees_with_central_differences_on_a_composite(x):
+    f = lambda t: adlib.sin(t) * adlib.exp(-t * t / 4) + adlib.tanh(t) / (1 + t * t) - 3 * adlib.sigmoid(t) ** 2
+    assert adlib.derivative(f, x) == pytest.approx(adlib.central_difference(f, x), abs=1e-7)
+    assert adlib.derivative(f, x) == pytest.approx(adlib.complex_step(f, x), abs=1e-13)
+
+
+def test_comparisons_use_the_real_part():
+    a, b = Dual(1.0, 5.0), Dual(2.0, -5.0)
+    assert a < b and a <= b and b > a and b >= a and a != b
+    assert Dual(1.0, 2.0) == Dual(1.0, 3.0)
+    assert a < 1.5 and 0.5 < a
+
+
+def test_control_flow_follows_the_real_part():
+    def f(x):
+        return x * x if x > 0 else -x
+    assert adlib.derivative(f, 2.0) == 4.0
+    assert adlib.derivative(f, -2.0) == -1.0
+
+
+def test_array_parts_broadcast_like_numpy(rng):
+    x = rng.normal(size=(3, 1))
+    y = rng.normal(size=(1, 4))
+    d = Dual(x, np.ones_like(x)) * Dual(y, 0.0)
+    assert d.real.shape == d.dual.shape == (3, 4)
+    np.testing.assert_allclose(d.dual, np.broadcast_to(y, (3, 4)))
+    d2 = np.arange(3.0) * Dual(2.0, 1.0)
+    assert isinstance(d2, Dual)
+    np.testing.assert_allclose(d2.dual, np.arange(3.0))
+
+
+def test_scalar_tangent_spreads_over_an_array():
+    d = Dual(np.array([1.0, 2.0]), 1.0)
+    np.testing.assert_array_equal(d.dual, [1.0, 1.0])
+
+
+def test_jvp_on_arrays(rng):
+    x, v = rng.normal(size=5), rng.normal(size=5)
+    value, tangent = adlib.jvp(lambda t: adlib.sin(t) * t, (x,), (v,))
+    np.testing.assert_allclose(value, np.sin(x) * x)
+    np.testing.assert_allclose(tangent, (np.cos(x) * x + np.sin(x)) * v)
+
+
+def test_jvp_of_several_arguments(rng):
+    f = lambda a, b: a * b + adlib.exp(a)
+    a, b = 0.5, 2.0
+    value, tangent = adlib.jvp(f, (a, b), (1.0, 0.0))
+    assert tangent == pytest.approx(b + math.exp(a))
+    value, tangent = adlib.jvp(f, (a, b), (0.0, 1.0))
+    assert tangent == pytest.approx(a)
+
+
+def test_constant_function_has_zero_derivative():
+    assert adlib.derivative(lambda x: 3.0, 1.0) == 0.0
+    value, tangent = adlib.jvp(lambda x: np.ones(3), (np.zeros(3),), (np.ones(3),))
+    np.testing.assert_array_equal(tangent, np.zeros(3))
+
+
+@given(x=st.floats(-2, 2))
+def test_second_derivatives_by_nesting(x):
+    d2 = adlib.derivative(lambda t: adlib.derivative(adlib.sin, t), x)
+    assert d2 == pytest.approx(-math.sin(x), abs=1e-12)
+    f = lambda t: t ** 3 * adlib.exp(t)
+    d2f = adlib.derivative(lambda t: adlib.derivative(f, t), x)
+    assert d2f == pytest.approx(math.exp(x) * (x ** 3 + 6 * x ** 2 + 6 * x), rel=1e-10, abs=1e-10)
+    d3 = adlib.derivative(lambda s: adlib.derivative(lambda t: adlib.derivative(adlib.exp, t), s), x)
+    assert d3 == pytest.approx(math.exp(x))
+
+
+def test_perturbation_confusion_is_avoided():
+    """d/dx [x * d/dy (x + y)] = d/dx [x * 1] = 1.  Untagged duals get 2."""
+    result = adlib.derivative(lambda x: x * adlib.derivative(lambda y: x + y, 1.0), 1.0)
+    assert result == 1.0
+    # Siskind & Pearlmutter's variant: d/dx [ x * d/dy (x * y) ] at x = 1, y = 2 -> 2x = 2
+    assert adlib.derivative(lambda x: x * adlib.derivative(lambda y: x * y, 2.0), 1.0) == 2.0
+
+
+def test_bad_parts():
+    for bad in ["abc", None, [1.0, 2.0], True]:
+        with pytest.raises(TypeError, match="Dual: the real part"):
+            Dual(bad, 1.0)
+        with pytest.raises(TypeError, match="Dual: the dual part"):
+            Dual(1.0, bad)
+    with pytest.raises(ValueError, match=r"Dual: the dual part has shape \(3,\).*\(2,\)"):
+        Dual(np.ones(2), np.ones(3))
+
+
+def test_bad_operands():
+    with pytest.raises(TypeError, match=r"Dual \+: unsupported operand of type str"):
+        Dual(1.0, 1.0) + "a"
+    with pytest.raises(TypeError, match=r"Dual \*: unsupported operand of type NoneType"):
+        None * Dual(1.0, 1.0)
+    with pytest.raises(ValueError, match=r"Dual \+: operands of shapes \(2,\) and \(3,\)"):
+        Dual(np.ones(2), 1.0) + np.ones(3)
+
+
+def test_silent_derivative_loss_is_refused():
+    with pytest.raises(TypeError, match="float\\(Dual\\) would drop the derivative"):
+        adlib.derivative(lambda x: math.exp(x), 1.0)
+    with pytest.raises(TypeError, match="adlib.numpy"):
+        np.asarray(Dual(1.0, 1.0))
+
+
+def test_numpy_ufuncs_on_duals_route_through_the_rules():
+    d = np.exp(Dual(0.0, 1.0))
+    assert (d.real, d.dual) == (1.0, 1.0)
+    with pytest.raises(TypeError, match="numpy.arctan.*Dual"):
+        np.arctan(Dual(0.0, 1.0))
+
+
+def test_jvp_checks_its_arguments():
+    with pytest.raises(TypeError, match="jvp: primals and tangents must be tuples"):
+        adlib.jvp(adlib.sin, 1.0, 1.0)
+    with pytest.raises(ValueError, match="jvp: 2 primals but 1 tangents"):
+        adlib.jvp(lambda a, b: a * b, (1.0, 2.0), (1.0,))
+    with pytest.raises(ValueError, match=r"tangent has shape \(2,\) but the primal has shape \(3,\)"):
+        adlib.jvp(adlib.sin, (np.ones(3),), (np.ones(2),))
+
+
+def test_division_by_zero_follows_numpy():
+    with pytest.warns(RuntimeWarning):
+        d = Dual(1.0, 1.0) / 0.0
+    assert d.real == math.inf
+
+
+def test_nan_propagates():
+    d = adlib.sin(Dual(math.nan, 1.0))
+    assert math.isnan(d.real) and math.isnan(d.dual)

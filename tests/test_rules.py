@@ -1,0 +1,177 @@
+"""Every rule in the table: analytic == forward mode == central difference == complex step.
+
+These are the oracles every other mode's tests lean on, so each rule is checked
+four independent ways over random points of its safe domain.
+"""
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import adlib
+from adlib.rules import BINARY, UNARY
+
+# A safe domain for each rule: where it is smooth and its values are moderate.
+DOMAINS = {
+    "exp": (-5.0, 5.0),
+    "log": (0.05, 20.0),
+    "sin": (-10.0, 10.0),
+    "cos": (-10.0, 10.0),
+    "tan": (-1.3, 1.3),
+    "tanh": (-5.0, 5.0),
+    "sigmoid": (-10.0, 10.0),
+    "relu": (0.01, 10.0),
+    "sqrt": (0.05, 20.0),
+    "abs": (0.01, 10.0),
+    "square": (-10.0, 10.0),
+}
+# relu and abs are checked on both sides of their kink
+KINKED = {"relu": (-10.0, -0.01), "abs": (-10.0, -0.01)}
+
+# Independent analytic derivatives, written with math (not with the table).
+ANALYTIC = {
+    "exp": math.exp,
+    "log": lambda x: 1 / x,
+    "sin": math.cos,
+    "cos": lambda x: -math.sin(x),
+    "tan": lambda x: 1 / math.cos(x) ** 2,
+    "tanh": lambda x: 1 / math.cosh(x) ** 2,
+    "sigmoid": lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2,
+    "relu": lambda x: 1.0 if x > 0 else 0.0,
+    "sqrt": lambda x: 0.5 / math.sqrt(x),
+    "abs": lambda x: 1.0 if x > 0 else -1.0,
+    "square": lambda x: 2 * x,
+}
+
+
+def test_every_rule_is_tested():
+    assert set(UNARY) == set(DOMAINS) == set(ANALYTIC)
+
+
+def cases():
+    for name, dom in DOMAINS.items():
+        yield name, dom
+    for name, dom in KINKED.items():
+        yield name, dom
+
+
+@pytest.mark.parametrize("name,domain", list(cases()))
+@given(u=st.floats(0.0, 1.0))
+def test_rule_agrees_four_ways(name, domain, u):
+    lo, hi = domain
+    x = lo + (hi - lo) * u
+    f = getattr(adlib, name)
+    exact = ANALYTIC[name](x)
+    forward = adlib.derivative(f, x)
+    central = adlib.central_difference(f, x)
+    cstep = adlib.complex_step(f, x)
+    scale = max(1.0, abs(exact))
+    assert forward == pytest.approx(exact, rel=1e-12, abs=1e-12 * scale)
+    assert cstep == pytest.approx(exact, rel=1e-12, abs=1e-12 * scale)
+    assert central == pytest.approx(exact, rel=1e-6, abs=1e-7 * scale)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_rule_value_matches_numpy_on_arrays_and_floats(name, rng):
+    lo, hi = DOMAINS[name]
+    x = rng.uniform(lo, hi, size=7)
+    f = getattr(adlib, name)
+    on_array = f(x)
+    assert isinstance(on_array, np.ndarray) and on_array.shape == x.shape
+    on_floats = np.array([f(float(v)) for v in x])
+    assert isinstance(f(float(x[0])), float)
+    np.testing.assert_allclose(on_array, on_floats, rtol=1e-14, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", sorted(UNARY))
+def test_rule_on_array_duals_matches_scalar_duals(name, rng):
+    lo, hi = DOMAINS[name]
+    x = rng.uniform(lo, hi, size=5)
+    t = rng.normal(size=5)
+    value, tangent = adlib.jvp(getattr(adlib, name), (x,), (t,))
+    expected = np.array([ANALYTIC[name](v) for v in x]) * t
+    np.testing.assert_allclose(tangent, expected, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@given(a=st.floats(0.2, 3.0), b=st.floats(0.2, 3.0))
+def test_binary_partials_agree_with_central_differences(name, a, b):
+    rule = BINARY[name]
+    ans = rule.apply(a, b)
+    d_a, d_b = rule.partials
+    assert d_a(a, b, ans) == pytest.approx(adlib.central_difference(lambda t: rule.apply(t, b), a), rel=1e-6)
+    assert d_b(a, b, ans) == pytest.approx(adlib.central_difference(lambda t: rule.apply(a, t), b), rel=1e-6)
+
+
+# -- stability and conventions ------------------------------------------------
+
+def test_sigmoid_is_stable_for_large_inputs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")      # no overflow warnings
+        assert adlib.sigmoid(1000.0) == 1.0
+        assert adlib.sigmoid(-1000.0) == 0.0
+        big = adlib.sigmoid(np.array([-1000.0, 0.0, 1000.0]))
+        np.testing.assert_array_equal(big, [0.0, 0.5, 1.0])
+        assert adlib.sigmoid(-745.0) > 0.0   # tiny but not flushed where float64 can hold it
+        assert adlib.derivative(adlib.sigmoid, 800.0) == 0.0
+        assert adlib.tanh(1000.0) == 1.0 and adlib.tanh(-1000.0) == -1.0
+        assert adlib.derivative(adlib.tanh, -400.0) == 0.0
+
+
+def test_conventions_at_kinks():
+    assert adlib.derivative(adlib.relu, 0.0) == 0.0
+    assert adlib.derivative(adlib.abs, 0.0) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert adlib.derivative(adlib.sqrt, 0.0) == math.inf
+    np.testing.assert_array_equal(adlib.jvp(adlib.relu, (np.array([-1.0, 0.0, 2.0]),), (np.ones(3),))[1], [0, 0, 1])
+
+
+@pytest.mark.parametrize("name,x", [("log", -1.0), ("sqrt", -4.0)])
+def test_outside_the_domain_gives_nan_and_a_warning_naming_the_function(name, x):
+    f = getattr(adlib, name)
+    for arg in (x, np.array([x, 1.0])):
+        with pytest.warns(RuntimeWarning, match=name):
+            out = f(arg)
+        assert np.isnan(np.ravel(out)[0])
+
+
+def test_log_of_zero_is_minus_inf_with_a_warning():
+    with pytest.warns(RuntimeWarning, match="log"):
+        assert adlib.log(0.0) == -math.inf
+
+
+def test_overflow_follows_numpy():
+    with pytest.warns(RuntimeWarning, match="overflow"):
+        assert adlib.exp(1000.0) == math.inf
+
+
+def test_nan_propagates():
+    for name in UNARY:
+        out = getattr(adlib, name)(math.nan)
+        assert math.isnan(out), name
+
+
+@pytest.mark.parametrize("bad", ["abc", None, [1.0, 2.0], {"x": 1}, True])
+def test_bad_input_names_the_function_and_the_operand(bad):
+    with pytest.raises(TypeError, match=r"adlib\.exp.*(str|NoneType|list|dict|bool)"):
+        adlib.exp(bad)
+
+
+def test_string_array_is_refused():
+    with pytest.raises(TypeError, match="adlib.sin.*dtype"):
+        adlib.sin(np.array(["a", "b"]))
+
+
+def test_integer_input_gives_float_output():
+    assert adlib.exp(0) == 1.0 and isinstance(adlib.exp(0), float)
+    np.testing.assert_allclose(adlib.sqrt(np.array([4, 9])), [2.0, 3.0])
+
+
+def test_complex_input_for_the_complex_step():
+    z = adlib.exp(complex(1.0, 1e-20))
+    assert isinstance(z, complex) or np.iscomplexobj(z)
+    assert np.imag(z) / 1e-20 == pytest.approx(math.e)
