@@ -111,7 +111,7 @@ class Dual:
     def __rpow__(self, other): return _binary(BINARY["pow"], other, self)
 
     def __neg__(self):
-        return Dual(-self.real, -self.dual, self.tag)
+        return _make(-self.real, -self.dual, self.tag)
 
     def __pos__(self):
         return self
@@ -123,7 +123,7 @@ class Dual:
     def _apply_rule(self, rule):
         f = _GENERIC[rule.name]
         ans = f(self.real)
-        return Dual(ans, rule.derivative(self.real, ans) * self.dual, self.tag)
+        return _make(ans, rule.derivative(self.real, ans) * self.dual, self.tag)
 
     # -- comparisons on the real part --------------------------------------
     def __lt__(self, other): return self.real < _real(other)
@@ -155,6 +155,15 @@ class Dual:
             return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
                         f"(import adlib.numpy as anp) or adlib's elementary functions")
+
+
+def _make(real, dual, tag):
+    """A Dual from parts already known to be valid and of matching shapes (no checks: hot path)."""
+    d = object.__new__(Dual)
+    d.real = real
+    d.dual = dual
+    d.tag = tag
+    return d
 
 
 def _real(x):
@@ -194,11 +203,10 @@ def _binary(rule, a, b):
     else:
         br, bd = b, None
     try:
-        np.broadcast_shapes(np.shape(ar), np.shape(br))
+        ans = rule.apply(ar, br)
     except ValueError:
         raise ValueError(f"Dual {rule.symbol}: operands of shapes {np.shape(ar)} and {np.shape(br)} "
                          "do not broadcast together") from None
-    ans = rule.apply(ar, br)
     d_a, d_b = rule.partials
     tangent = None
     if ad is not None:
@@ -206,7 +214,9 @@ def _binary(rule, a, b):
     if bd is not None:
         term = d_b(ar, br, ans) * bd
         tangent = term if tangent is None else tangent + term
-    return Dual(ans, tangent, t)
+    if np.shape(tangent) != np.shape(ans):   # a constant operand broadcast the value
+        tangent = tangent + np.zeros(np.shape(ans))
+    return _make(ans, tangent, t)
 
 
 _UFUNC_BINARY = {np.add: "add", np.subtract: "sub", np.multiply: "mul",
