@@ -15,7 +15,15 @@ from .numeric import (forward_difference, backward_difference, central_differenc
 from .forward import Dual, derivative, jvp
 
 # --- issue 3: scalar reverse mode (Value, graphs, nn) ---
+from .value import Value, zero_grad
+from .graph import draw_graph, draw_dot, backward_steps, topological_order
+from .datasets import make_moons
+from . import nn  # noqa: E402  (adlib.nn.MLP after `import adlib`)
 
 # --- issue 4: array reverse mode (adlib.numpy, functional API, gradcheck) ---
+from .functional import grad, value_and_grad, vjp, jacobian, hessian, hvp, checkpoint
+from .numpy.primitive import primitive, defvjp, defjvp
+from .numpy.rules import unbroadcast
+from .check import gradcheck, GradcheckError
 
 __version__ = "0.1.0"

@@ -1,0 +1,37 @@
+"""Small seeded datasets made with numpy, the same in every mode of the course."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["make_moons"]
+
+
+def make_moons(n=100, noise=0.1, seed=0):
+    """Two interleaving half circles in the plane: ``(X, y)``.
+
+    ``X`` is a float array of shape (n, 2); ``y`` an int array of shape (n,)
+    with labels -1 (upper moon) and +1 (lower moon), the convention of
+    micrograd's demo and of a max-margin loss (scikit-learn's make_moons gives
+    0/1: ``y01 = (y + 1) // 2``).  Points are shuffled; ``noise`` is the standard
+    deviation of Gaussian noise added to each coordinate.  The same
+    ``(n, noise, seed)`` always gives the same arrays.
+    """
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
+        raise ValueError(f"make_moons: n must be an integer of at least 2, got {n!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
+        raise ValueError(f"make_moons: noise must be a number >= 0, got {noise!r}")
+    rng = np.random.default_rng(seed)
+    n_out = int(n) // 2
+    n_in = int(n) - n_out
+    t_out = np.linspace(0.0, np.pi, n_out)
+    t_in = np.linspace(0.0, np.pi, n_in)
+    X = np.concatenate([
+        np.stack([np.cos(t_out), np.sin(t_out)], axis=1),
+        np.stack([1.0 - np.cos(t_in), 0.5 - np.sin(t_in)], axis=1),
+    ])
+    y = np.concatenate([-np.ones(n_out, dtype=int), np.ones(n_in, dtype=int)])
+    X = X + rng.normal(scale=float(noise), size=X.shape)
+    order = rng.permutation(int(n))
+    return X[order], y[order]

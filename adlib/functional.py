@@ -1,0 +1,244 @@
+"""The functional API of array reverse mode: grad, value_and_grad, vjp, jacobian, hessian, hvp.
+
+Each takes a function written with :mod:`adlib.numpy` and returns a function (or
+values), as in HIPS autograd and JAX.  For f: R^n -> R^m with Jacobian J:
+
+* ``vjp``       ū ↦ ūᵀJ, one backward pass for any ū (reverse mode);
+* ``jvp``       v ↦ Jv, one forward pass (:func:`adlib.jvp`, dual numbers);
+* ``grad``      ∇f = Jᵀ·1 for scalar f (one reverse pass, whatever n);
+* ``jacobian``  J row by row (reverse) or column by column (forward);
+* ``hessian``   the Jacobian of the gradient;
+* ``hvp``       Hv = d/dε ∇f(x + εv), forward-over-reverse, never forming H.
+"""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .forward import Dual, jvp as _jvp
+from .numpy import api as anp
+from .numpy.tracing import ArrayBox, Node, backward, new_trace
+
+__all__ = ["grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp", "checkpoint"]
+
+
+def _check_input(x, what):
+    """Refuse inputs that cannot carry a gradient, in a student's words."""
+    if type(x) in (ArrayBox, Dual):
+        return x
+    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
+        raise TypeError(f"{what} is {type(x).__name__} ({x!r:.40}); it must be a float or a float array")
+    if isinstance(x, (list, tuple)):
+        raise TypeError(f"{what} is a {type(x).__name__}; convert it with numpy.asarray(..., dtype=float) first")
+    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
+        if not np.issubdtype(x.dtype, np.inexact):
+            raise TypeError(f"{what} is an array of dtype {x.dtype} (shape {np.shape(x)}); gradients need "
+                            f"floats: pass x.astype(float)")
+        return x
+    if isinstance(x, int):
+        raise TypeError(f"{what} is the int {x}; gradients need floats: pass {float(x)!r}")
+    if isinstance(x, numbers.Number):
+        return x
+    raise TypeError(f"{what} is a {type(x).__name__}; it must be a float or a float array")
+
+
+def _argnums(argnum, nargs, what):
+    many = isinstance(argnum, (tuple, list))
+    nums = tuple(argnum) if many else (argnum,)
+    for a in nums:
+        if not isinstance(a, int) or isinstance(a, bool):
+            raise TypeError(f"{what}: argnum must be an int or a tuple of ints, got {a!r}")
+        if not -nargs <= a < nargs:
+            raise ValueError(f"{what}: argnum {a} is out of range: the function was called with {nargs} "
+                             f"argument{'s' if nargs != 1 else ''}")
+    return tuple(a % nargs for a in nums), many
+
+
+def _trace(f, args, kwargs, nums, what):
+    """Run f with args[nums] boxed in a fresh trace; return (level, output, leaf nodes)."""
+    level = new_trace()
+    args = list(args)
+    leaves = []
+    for i in nums:
+        x = _check_input(args[i], f"{what}: argument {i}")
+        node = Node(None, (), {}, x, ())
+        leaves.append(node)
+        args[i] = ArrayBox(x, node, level)
+    return level, f(*args, **kwargs), leaves
+
+
+def _unbox(out, level):
+    """(value, node) of f's output for this trace; node None when it does not depend on the inputs."""
+    if type(out) is ArrayBox and out._level == level:
+        return out._value, out._node
+    if isinstance(out, (tuple, list, dict)):
+        raise TypeError(f"the function returned a {type(out).__name__}; it must return a single array or number")
+    return out, None
+
+
+def _as_gradient(g, x):
+    """The gradient in the input's shape, as a writable array (or a number for a number input)."""
+    shape = np.shape(x)
+    if g is None:                   # f does not depend on x
+        return np.zeros(shape) if isinstance(x, np.ndarray) else 0.0
+    if type(g) is np.ndarray:
+        if g.shape != shape:
+            g = np.broadcast_to(g, shape)
+        if not g.flags.writeable:   # a broadcast view: give the student an array of their own
+            g = g.copy()
+        if g.ndim == 0 and not isinstance(x, np.ndarray):
+            return g[()]
+    elif isinstance(g, np.generic) and isinstance(x, np.ndarray):
+        return np.asarray(g)          # a 0-d array in, a 0-d array out
+    return g
+
+
+def value_and_grad(f, argnum=0):
+    """(f(*args), ∇f) for scalar-valued f, by one forward and one backward pass.
+
+    ``argnum`` is the position of the argument to differentiate, or a tuple of them
+    (then the gradient is a tuple).  Each gradient has its argument's shape.
+    """
+    def value_and_grad_f(*args, **kwargs):
+        nums, many = _argnums(argnum, len(args), "grad")
+        level, out, leaves = _trace(f, args, kwargs, nums, "grad")
+        value, node = _unbox(out, level)
+        if np.ndim(value) != 0 or isinstance(value, (str, bytes)):
+            raise TypeError(f"grad: the function must return a scalar, but it returned an array of shape "
+                            f"{np.shape(value)}; reduce it (e.g. anp.sum) or use adlib.jacobian or adlib.vjp")
+        if node is None:
+            grads = [None] * len(leaves)
+        else:
+            grads = backward(node, _one_like(value), leaves)
+        grads = tuple(_as_gradient(g, args[i]) for g, i in zip(grads, nums))
+        return value, grads if many else grads[0]
+    value_and_grad_f.__name__ = f"value_and_grad_{getattr(f, '__name__', 'f')}"
+    return value_and_grad_f
+
+
+def _one_like(value):
+    return np.ones(np.shape(value)) if isinstance(value, np.ndarray) else 1.0
+
+
+def grad(f, argnum=0):
+    """∇f: a function returning the gradient of scalar-valued f with respect to argument ``argnum``.
+
+    >>> import adlib.numpy as anp
+    >>> grad(lambda x: anp.sum(x ** 2))(np.array([1.0, 2.0]))
+    array([2., 4.])
+    """
+    vg = value_and_grad(f, argnum)
+
+    def grad_f(*args, **kwargs):
+        return vg(*args, **kwargs)[1]
+    grad_f.__name__ = f"grad_{getattr(f, '__name__', 'f')}"
+    return grad_f
+
+
+def vjp(f, *primals):
+    """(f(*primals), vjp_fn) with ``vjp_fn(ū) = (ūᵀ ∂f/∂x_0, ūᵀ ∂f/∂x_1, ...)``.
+
+    One forward pass records the trace; each call of ``vjp_fn`` is one backward pass.
+    """
+    nums = tuple(range(len(primals)))
+    level, out, leaves = _trace(f, primals, {}, nums, "vjp")
+    value, node = _unbox(out, level)
+
+    def vjp_fn(cotangent):
+        if np.shape(cotangent) != np.shape(value):
+            raise ValueError(f"vjp: the cotangent has shape {np.shape(cotangent)} but f's output has shape "
+                             f"{np.shape(value)}; they must match")
+        grads = [None] * len(leaves) if node is None else backward(node, cotangent, leaves)
+        return tuple(_as_gradient(g, x) for g, x in zip(grads, primals))
+    return value, vjp_fn
+
+
+def jacobian(f, argnum=0, mode="reverse"):
+    """J[i..., j...] = ∂f(x)[i...] / ∂x[j...], of shape out.shape + in.shape.
+
+    ``mode="reverse"``: one backward pass per output entry (best when outputs are few);
+    ``mode="forward"``: one forward pass per input entry (best when inputs are few).
+    """
+    if mode not in ("reverse", "forward"):
+        raise ValueError(f"jacobian: mode must be 'reverse' or 'forward', got {mode!r}")
+
+    def jacobian_f(*args, **kwargs):
+        nums, many = _argnums(argnum, len(args), "jacobian")
+        jacs = tuple(_jacobian_one(f, args, kwargs, i, mode) for i in nums)
+        return jacs if many else jacs[0]
+    jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"
+    return jacobian_f
+
+
+def _jacobian_one(f, args, kwargs, i, mode):
+    x = _check_input(args[i], f"jacobian: argument {i}")
+    in_shape = np.shape(x)
+
+    def f_i(xi):
+        a = list(args)
+        a[i] = xi
+        return f(*a, **kwargs)
+
+    if mode == "reverse":
+        value, vjp_fn = vjp(f_i, x)
+        out_shape = np.shape(value)
+        rows = []
+        for k in range(int(np.prod(out_shape))):
+            e = np.zeros(int(np.prod(out_shape)))
+            e[k] = 1.0
+            rows.append(anp.reshape(vjp_fn(e.reshape(out_shape))[0], (-1,)))
+        n_in = int(np.prod(in_shape))
+        J = anp.stack(rows) if rows else np.zeros((0, n_in))
+        return anp.reshape(J, out_shape + in_shape)
+    n_in = int(np.prod(in_shape))
+    cols = []
+    out_shape = None
+    for k in range(n_in):
+        e = np.zeros(n_in)
+        e[k] = 1.0
+        value, col = _jvp(f_i, (x,), (e.reshape(in_shape),))
+        out_shape = np.shape(value)
+        cols.append(anp.reshape(col, (-1,)))
+    if not cols:
+        out_shape = np.shape(f_i(x))
+        return np.zeros(out_shape + in_shape)
+    J = anp.stack(cols, axis=-1)
+    return anp.reshape(J, out_shape + in_shape)
+
+
+def hessian(f, argnum=0):
+    """H = ∂²f/∂x², shape x.shape + x.shape: the Jacobian of the gradient (reverse over reverse)."""
+    def hessian_f(*args, **kwargs):
+        if isinstance(argnum, (tuple, list)):
+            raise TypeError("hessian: argnum must be a single int")
+        return jacobian(grad(f, argnum), argnum)(*args, **kwargs)
+    hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
+    return hessian_f
+
+
+def hvp(f, argnum=0):
+    """hvp(f)(*args, v) = H v, by forward mode over reverse mode: the jvp of grad f along v.
+
+    Costs about one gradient evaluation (a few passes), never forming the n×n Hessian.
+    """
+    def hvp_f(*args):
+        *args, v = args
+        nums, _ = _argnums(argnum, len(args), "hvp")
+        i = nums[0]
+        x = _check_input(args[i], f"hvp: argument {i}")
+        if np.shape(v) != np.shape(x):
+            raise ValueError(f"hvp: the direction v has shape {np.shape(v)} but argument {i} has shape "
+                             f"{np.shape(x)}; they must match")
+        g = grad(f, i)
+
+        def g_i(xi):
+            a = list(args)
+            a[i] = xi
+            return g(*a)
+        return _jvp(g_i, (x,), (v,))[1]
+    hvp_f.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
+    return hvp_f
+
+
+from .checkpoint import checkpoint  # noqa: E402  (checkpoint builds on vjp above)

@@ -1,0 +1,120 @@
+"""Exercise 4: backprop by hand through H = relu(W x + b)."""
+import numpy as np
+import pytest
+
+from adlib.grade.expect import Mistake, close
+
+pytestmark = pytest.mark.ex04
+
+IGNORED = "it ignores the upstream gradient dH: multiply by it (the chain rule)"
+
+
+def _layer(rng):
+    c, d = int(rng.integers(3, 6)), int(rng.integers(2, 5))
+    while True:
+        W, x, b = rng.normal(size=(c, d)), rng.normal(size=d), rng.normal(size=c)
+        U2 = W @ x + b
+        if (U2 > 0.05).any() and (U2 < -0.05).any() and np.all(np.abs(U2) > 1e-3):
+            break   # some units active and some not, none at the kink
+    dH = rng.normal(size=c) * rng.uniform(0.5, 2, c)   # non-uniform upstream gradient
+    return W, x, b, dH
+
+
+def _student_grads(student, W, x, b, dH):
+    def probe(m):
+        out = m.relu_layer_backward(W.copy(), x.copy(), b.copy(), dH.copy())
+        return list(out) if isinstance(out, (tuple, list)) else out
+    got = student.call(probe)
+    if not isinstance(got, list) or len(got) != 3:
+        raise Mistake("relu_layer_backward must return a tuple (dW, dx, db)")
+    return got
+
+
+@pytest.mark.points(3)
+def test_dW(student, rng):
+    """dW = (dH ⊙ relu'(W x + b)) xᵀ, shaped like W"""
+    W, x, b, dH = _layer(rng)
+    dW = _student_grads(student, W, x, b, dH)[0]
+    mask = (W @ x + b > 0).astype(float)
+    dU2 = dH * mask
+    close(dW, np.outer(dU2, x), f"dW for W of shape {W.shape}", mistakes=[
+        (np.outer(x, dU2), "dW is transposed: it must have W's shape (c, d), dW = outer(dU2, x)"),
+        (np.outer(dH, x), "the relu derivative is missing: multiply dH by (W x + b > 0) first"),
+        (np.outer(mask, x), IGNORED)])
+
+
+@pytest.mark.points(2)
+def test_dx(student, rng):
+    """dx = Wᵀ (dH ⊙ relu'(W x + b))"""
+    W, x, b, dH = _layer(rng)
+    dx = _student_grads(student, W, x, b, dH)[1]
+    mask = (W @ x + b > 0).astype(float)
+    dU2 = dH * mask
+    close(dx, W.T @ dU2, f"dx for x of shape {x.shape}", mistakes=[
+        (W.T @ dH, "the relu derivative is missing: multiply dH by (W x + b > 0) first"),
+        (W.T @ mask, IGNORED)],
+        shape_hint="dx must have x's shape (d,): dx = W.T @ dU2")
+
+
+@pytest.mark.points(1)
+def test_db(student, rng):
+    """db = dH ⊙ relu'(W x + b)"""
+    W, x, b, dH = _layer(rng)
+    db = _student_grads(student, W, x, b, dH)[2]
+    mask = (W @ x + b > 0).astype(float)
+    close(db, dH * mask, f"db for b of shape {b.shape}", mistakes=[
+        (dH, "the relu derivative is missing: multiply dH by (W x + b > 0)"), (mask, IGNORED)])
+
+
+NAMES = ["U1", "U2", "H", "dH/dH", "dH/dU2", "dH/db", "dH/dU1", "dH/dW", "dH/dx"]
+BEFORE = [("U1", "U2"), ("U2", "H"), ("H", "dH/dH"), ("dH/dH", "dH/dU2"), ("dH/dU2", "dH/db"),
+          ("dH/dU2", "dH/dU1"), ("dH/dU1", "dH/dW"), ("dH/dU1", "dH/dx")]
+
+
+def _steps(student, W, x, b):
+    got = student.call(lambda m: [[str(name), float(value)] for name, value in m.backprop_steps(W, x, b)])
+    names = [name for name, _ in got]
+    if sorted(names) != sorted(NAMES):
+        raise Mistake(f"backprop_steps returned the steps {names}; expected exactly {NAMES} in a valid order")
+    return names, dict(got)
+
+
+def _reference(W, x, b):
+    U1 = W * x
+    U2 = U1 + b
+    on = 1.0 if U2 > 0 else 0.0
+    return {"U1": U1, "U2": U2, "H": max(U2, 0.0), "dH/dH": 1.0, "dH/dU2": on, "dH/db": on,
+            "dH/dU1": on, "dH/dW": on * x, "dH/dx": on * W}
+
+
+@pytest.mark.points(2)
+def test_steps_values(student, rng):
+    """the scalar backprop steps have the right values (active and inactive relu)"""
+    for sign in (1, -1):
+        W, x = rng.uniform(0.5, 3) * rng.choice([-1, 1]), rng.uniform(0.5, 3) * rng.choice([-1, 1])
+        b = sign * (abs(W * x) + rng.uniform(0.5, 2)) - 0.0   # U2 > 0, then U2 < 0
+        W, x, b = float(W), float(x), float(b)
+        _, got = _steps(student, W, x, b)
+        want = _reference(W, x, b)
+        for name in NAMES:
+            hint = []
+            if name in ("dH/dW", "dH/dx"):
+                other = want["dH/dx"] if name == "dH/dW" else want["dH/dW"]
+                hint = [(other, "dH/dW and dH/dx are swapped: dH/dW = dH/dU1 · x and dH/dx = dH/dU1 · W")]
+            if name in ("dH/dU2", "dH/db", "dH/dU1", "dH/dW", "dH/dx") and want["U2"] < 0:
+                wrong = _reference(W, x, abs(b) + abs(W * x))[name]
+                hint.append((wrong, "relu'(U2) is 0 where U2 < 0: no gradient flows back"))
+            close(got[name], want[name], f"the step {name} for W = {W:.4g}, x = {x:.4g}, b = {b:.4g}",
+                  mistakes=hint)
+
+
+@pytest.mark.points(2)
+def test_steps_order(student, rng):
+    """the scalar backprop steps come in an order backprop can take them"""
+    W, x, b = (float(v) for v in rng.uniform(0.5, 2, 3))
+    names, _ = _steps(student, W, x, b)
+    position = {name: i for i, name in enumerate(names)}
+    for first, then in BEFORE:
+        if position[first] > position[then]:
+            raise Mistake(f"{then} comes before {first}; backprop needs {first} first "
+                          "(forward values first, then gradients from H back to the inputs)")

@@ -1,0 +1,140 @@
+"""Exercise 6: a two-layer MLP's backprop by hand, and training on two moons."""
+import numpy as np
+import pytest
+
+from adlib.grade.expect import Mistake, as_array, close
+
+pytestmark = pytest.mark.ex06
+
+KEYS = ("W1", "b1", "w2", "b2")
+TARGET = 0.95
+
+
+def moons(n, seed, noise=0.1):
+    """Two-moons data with labels 0/1 (adlib.datasets labels them -1/+1)."""
+    from adlib.datasets import make_moons
+    X, labels = make_moons(n, noise=noise, seed=int(seed))
+    return np.asarray(X, dtype=float), ((np.asarray(labels) + 1) // 2).astype(float)
+
+
+def _params(rng, hidden):
+    return {"W1": rng.normal(size=(hidden, 2)), "b1": rng.normal(size=hidden) * 0.5,
+            "w2": rng.normal(size=hidden), "b2": float(rng.normal())}
+
+
+def _forward(p, X):
+    A1 = np.tanh(X @ p["W1"].T + p["b1"])
+    return A1 @ p["w2"] + p["b2"], A1
+
+
+def _reference(p, X, y):
+    z, A1 = _forward(p, X)
+    n = X.shape[0]
+    dz = (1 / (1 + np.exp(-z)) - y) / n
+    dZ1 = np.outer(dz, p["w2"]) * (1 - A1 ** 2)
+    return {"W1": dZ1.T @ X, "b1": dZ1.sum(axis=0), "w2": A1.T @ dz, "b2": dz.sum()}, z, A1
+
+
+def _setup(rng):
+    hidden = int(rng.integers(3, 9))
+    p = _params(rng, hidden)
+    X, y = moons(int(rng.integers(20, 40)), rng.integers(2 ** 31))
+    return p, X, y
+
+
+def _copy(p):
+    return {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in p.items()}
+
+
+@pytest.mark.points(1)
+def test_forward(student, rng):
+    """forward gives the logits z and the hidden activations A1"""
+    p, X, y = _setup(rng)
+    got = student.call(lambda m: list(m.forward(_copy(p), X.copy())))
+    if not isinstance(got, list) or len(got) != 2:
+        raise Mistake("forward must return the pair (z, A1)")
+    z, A1 = _forward(p, X)
+    close(got[0], z, f"the logits z for {X.shape[0]} points", mistakes=[
+        (1 / (1 + np.exp(-z)), "you returned sigmoid(z), the probabilities; return the logits z")])
+    close(got[1], A1, "the hidden activations A1")
+
+
+@pytest.mark.points(1)
+def test_loss(student, rng):
+    """loss is the mean binary cross-entropy"""
+    p, X, y = _setup(rng)
+    got = student.call(lambda m: float(m.loss(_copy(p), X.copy(), y.copy())))
+    z, _ = _forward(p, X)
+    per_point = np.logaddexp(0, z) - y * z
+    close(got, per_point.mean(), "loss(params, X, y)", mistakes=[
+        (per_point.sum(), "you summed over the points; the loss is their mean")])
+
+
+def _grad_test(student, rng, key):
+    p, X, y = _setup(rng)
+    got = student.call(lambda m: dict(m.gradients(_copy(p), X.copy(), y.copy())))
+    if not isinstance(got, dict) or key not in got:
+        raise Mistake(f"gradients must return a dict with the keys {list(KEYS)}")
+    want, z, A1 = _reference(p, X, y)
+    n = X.shape[0]
+    mistakes = [(want[key] * n, "the gradient is n times too large: the loss is a mean, so dz = "
+                                "(sigmoid(z) - y) / n"),
+                (-want[key], "a sign error: dz = sigmoid(z) - y, not y - sigmoid(z)")]
+    if key in ("W1", "b1"):
+        dz = (1 / (1 + np.exp(-z)) - y) / n
+        no_tanh = np.outer(dz, p["w2"])
+        wrong = {"W1": no_tanh.T @ X, "b1": no_tanh.sum(axis=0)}[key]
+        wrong2 = np.outer(dz, p["w2"]) * (1 - A1)
+        mistakes += [(wrong, "tanh's derivative is missing: multiply by (1 - A1²)"),
+                     ({"W1": wrong2.T @ X, "b1": wrong2.sum(axis=0)}[key],
+                      "tanh'(Z1) is 1 - A1², not 1 - A1")]
+    if key == "W1":
+        mistakes.append((want[key].T, "dW1 is transposed: it must have W1's shape (h, 2)"))
+    close(got[key], want[key], f"the gradient for {key}", rtol=1e-6, atol=1e-10, mistakes=mistakes)
+
+
+@pytest.mark.points(2)
+def test_grad_W1(student, rng):
+    """the gradient for W1"""
+    _grad_test(student, rng, "W1")
+
+
+@pytest.mark.points(1)
+def test_grad_b1(student, rng):
+    """the gradient for b1"""
+    _grad_test(student, rng, "b1")
+
+
+@pytest.mark.points(2)
+def test_grad_w2(student, rng):
+    """the gradient for w2"""
+    _grad_test(student, rng, "w2")
+
+
+@pytest.mark.points(1)
+def test_grad_b2(student, rng):
+    """the gradient for b2"""
+    _grad_test(student, rng, "b2")
+
+
+@pytest.mark.points(3)
+def test_train(student, rng):
+    # docstring set below, to show TARGET
+    X, y = moons(200, rng.integers(2 ** 31))
+    got = student.call(lambda m: dict(m.train(X.copy(), y.copy())))
+    if not isinstance(got, dict) or any(k not in got for k in KEYS):
+        raise Mistake(f"train must return the params dict with the keys {list(KEYS)}")
+    p = {k: as_array(got[k], f"the trained {k}") for k in KEYS}
+    h = p["W1"].shape[0] if p["W1"].ndim == 2 else -1
+    if p["W1"].shape != (h, 2) or p["b1"].shape != (h,) or p["w2"].shape != (h,) or p["b2"].size != 1:
+        raise Mistake("the trained params have the wrong shapes: W1 (h, 2), b1 (h,), w2 (h,), b2 a number")
+    p["b2"] = float(p["b2"])
+    X_test, y_test = moons(400, rng.integers(2 ** 31))
+    z, _ = _forward(p, X_test)
+    accuracy = float(np.mean((z > 0) == (y_test == 1)))
+    if not accuracy >= TARGET:
+        raise Mistake(f"the trained network classifies {accuracy:.1%} of fresh test points correctly; "
+                      f"at least {TARGET:.0%} is needed (more steps, a larger learning rate or momentum?)")
+
+
+test_train.__doc__ = f"train reaches {TARGET:.0%} accuracy on fresh two-moons data"

@@ -1,0 +1,73 @@
+"""``adlib-grade``: grade exercise files, a folder of them, or a whole class.
+
+    adlib-grade ex03_backprop_value.py            # one exercise file
+    adlib-grade my_exercises/                     # every exercise file in a folder
+    adlib-grade my_exercises/ --json results.json # also write Gradescope's results.json
+    adlib-grade submissions/ --class --out gradebook/   # one subfolder per student
+
+The exit code is 0 whenever grading ran, whatever the score; 2 when nothing
+could be graded (no such file, a file not named like an exercise).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+__all__ = ["main"]
+
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog="adlib-grade",
+        description="Grade adlib exercise files: points and feedback per exercise and test.",
+        epilog="Name your files as in exercises/ (ex01_finite_differences.py, ...).")
+    p.add_argument("path", metavar="PATH", help="an exercise file, or a folder of them (with --class: a "
+                                                 "folder with one subfolder per student)")
+    p.add_argument("--json", metavar="FILE", help="write Gradescope's autograder results.json to FILE")
+    p.add_argument("--class", dest="klass", action="store_true",
+                   help="PATH holds one subfolder (or one file) per student: grade them all in parallel")
+    p.add_argument("--out", metavar="DIR", help="with --class: where to write gradebook.csv and "
+                                                "one results.json per student (default: PATH-gradebook)")
+    p.add_argument("--seed", type=int, help="reuse the random inputs of an earlier run")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per test (default 10)")
+    p.add_argument("--memory", type=int, default=1024, help="MB of memory per test (default 1024)")
+    p.add_argument("--jobs", "-j", type=int, help="parallel graders (default: one per core)")
+    p.add_argument("--hide-hidden", action="store_true", help="leave hidden tests out of the printed report")
+    return p
+
+
+def main(argv=None) -> int:
+    from .grader import GradingError, grade_folder
+    from .report import gradescope, text_report
+    from .runner import write_json_atomic
+
+    ns = _parser().parse_args(argv)
+    if ns.timeout <= 0 or ns.memory <= 0:
+        print("adlib-grade: --timeout and --memory must be positive", file=sys.stderr)
+        return 2
+    if ns.klass:
+        from .gradebook import grade_class
+        out = ns.out or os.path.abspath(ns.path).rstrip(os.sep) + "-gradebook"
+        try:
+            summary = grade_class(ns.path, out, seed=ns.seed, timeout=ns.timeout, memory_mb=ns.memory,
+                                  jobs=ns.jobs)
+        except GradingError as exc:
+            print(f"adlib-grade: {exc}", file=sys.stderr)
+            return 2
+        print(summary)
+        return 0
+    try:
+        results = grade_folder(ns.path, seed=ns.seed, timeout=ns.timeout, memory_mb=ns.memory, jobs=ns.jobs)
+    except GradingError as exc:
+        print(f"adlib-grade: {exc}", file=sys.stderr)
+        return 2
+    print(text_report(results, show_hidden=not ns.hide_hidden))
+    if ns.json:
+        write_json_atomic(ns.json, gradescope(results))
+        print(f"Gradescope results written to {ns.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

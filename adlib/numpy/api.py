@@ -1,0 +1,395 @@
+"""The differentiable numpy functions of ``adlib.numpy``: primitives and a few compositions.
+
+Primitives are defined here by their numpy value; their derivative rules are
+registered in :mod:`adlib.numpy.rules`.  Functions written from primitives
+(``mean``, ``softmax``, ``stack`` ...) need no rule: the chain rule does the work.
+Each runs on plain arrays too, at numpy speed plus one check.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..forward import Dual
+from ..rules import BINARY, UNARY
+from .primitive import Primitive, describe
+from .tracing import ArrayBox, getval
+
+# ---------------------------------------------------------------------------
+# Elementwise: the shared rule table gives the value (and, in rules.py, the derivative).
+
+UNARY_PRIMITIVES = {name: Primitive(rule.on_array, name) for name, rule in UNARY.items()}
+for _name, _prim in UNARY_PRIMITIVES.items():
+    _prim.__doc__ = f"{_name}(x): elementwise; {UNARY[_name].math}.  Rule from adlib.rules.UNARY."
+exp = UNARY_PRIMITIVES["exp"]
+log = UNARY_PRIMITIVES["log"]
+sin = UNARY_PRIMITIVES["sin"]
+cos = UNARY_PRIMITIVES["cos"]
+tan = UNARY_PRIMITIVES["tan"]
+tanh = UNARY_PRIMITIVES["tanh"]
+sigmoid = UNARY_PRIMITIVES["sigmoid"]
+relu = UNARY_PRIMITIVES["relu"]
+sqrt = UNARY_PRIMITIVES["sqrt"]
+abs = UNARY_PRIMITIVES["abs"]  # noqa: A001
+absolute = abs
+square = UNARY_PRIMITIVES["square"]
+
+_NUMPY_NAME = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide", "pow": "power"}
+BINARY_PRIMITIVES = {_NUMPY_NAME[name]: Primitive(rule.apply, _NUMPY_NAME[name]) for name, rule in BINARY.items()}
+add = BINARY_PRIMITIVES["add"]
+subtract = BINARY_PRIMITIVES["subtract"]
+multiply = BINARY_PRIMITIVES["multiply"]
+divide = true_divide = BINARY_PRIMITIVES["divide"]
+power = BINARY_PRIMITIVES["power"]
+
+for _name, _rule in BINARY.items():
+    BINARY_PRIMITIVES[_NUMPY_NAME[_name]].__doc__ = (
+        f"{_NUMPY_NAME[_name]}(a, b): a {_rule.symbol} b elementwise, broadcasting like numpy; {_rule.math}.  "
+        "Rules from adlib.rules.BINARY; gradients are summed back to each input's shape by unbroadcast.")
+
+negative = Primitive(np.negative, "negative")
+
+
+@Primitive
+def maximum(a, b):
+    """max(a, b) elementwise; where a == b the gradient is shared half and half."""
+    return np.maximum(a, b)
+
+
+@Primitive
+def minimum(a, b):
+    """min(a, b) elementwise; where a == b the gradient is shared half and half."""
+    return np.minimum(a, b)
+
+
+@Primitive
+def clip(x, a_min, a_max):
+    """x limited to [a_min, a_max]; gradient 1 inside (bounds included), 0 outside."""
+    return np.clip(x, a_min, a_max)
+
+
+@Primitive
+def where(condition, x, y):
+    """x where condition holds, else y.
+
+    The gradient flows only into the chosen branch (0 to the other), as in HIPS
+    autograd.  Both branches are still *computed* everywhere: if the unchosen one
+    is nan or inf (``where(x > 0, log(x), 0)`` at x = -1), its own rules may turn
+    that into nan gradients (0 · inf = nan).  Guard the input, not the output.
+    """
+    return np.where(condition, x, y)
+
+
+# ---------------------------------------------------------------------------
+# Linear algebra
+
+def _check_matmul(name, a, b):
+    sa, sb = np.shape(a), np.shape(b)
+    if len(sa) == 0 or len(sb) == 0:
+        raise ValueError(f"anp.{name}: operands must have at least one axis, got shapes {sa} and {sb}; "
+                         "use * to multiply by a scalar")
+    ka = sa[-1]
+    kb = sb[0] if len(sb) == 1 else sb[-2]
+    if ka != kb:
+        where_b = "only axis" if len(sb) == 1 else "second-to-last axis"
+        raise ValueError(f"anp.{name}: shapes {sa} and {sb} do not match: the first operand's last axis has "
+                         f"size {ka} but the second operand's {where_b} has size {kb}")
+
+
+@Primitive
+def matmul(a, b):
+    """a @ b (numpy's matmul: batched over leading axes, 1-D operands promoted)."""
+    _check_matmul("matmul", a, b)
+    return np.matmul(a, b)
+
+
+@Primitive
+def dot(a, b):
+    """numpy.dot for scalars, vectors and matrices (use matmul for stacks of matrices)."""
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return np.multiply(a, b)
+    if np.ndim(a) > 2 or np.ndim(b) > 2:
+        raise ValueError(f"anp.dot: supports operands of at most 2 axes, got shapes {np.shape(a)} and "
+                         f"{np.shape(b)}; use anp.matmul for stacks of matrices")
+    _check_matmul("dot", a, b)
+    return np.dot(a, b)
+
+
+# ---------------------------------------------------------------------------
+# Reductions
+
+def _check_axis(name, x, axis):
+    if axis is None:
+        return
+    nd = np.ndim(x)
+    for ax in (axis if isinstance(axis, tuple) else (axis,)):
+        if not isinstance(ax, (int, np.integer)) or isinstance(ax, bool):
+            raise TypeError(f"anp.{name}: axis must be an int or a tuple of ints, got {ax!r}")
+        if not -nd <= ax < nd:
+            raise ValueError(f"anp.{name}: axis {ax} is out of range for an array with {nd} "
+                             f"axes (shape {np.shape(x)})")
+
+
+@Primitive
+def sum(x, axis=None, keepdims=False):  # noqa: A001
+    """Σ x over ``axis`` (all axes by default)."""
+    _check_axis("sum", x, axis)
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+@Primitive
+def max(x, axis=None, keepdims=False):  # noqa: A001
+    """Largest entry over ``axis``; ties share the gradient equally."""
+    _check_axis("max", x, axis)
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+@Primitive
+def min(x, axis=None, keepdims=False):  # noqa: A001
+    """Smallest entry over ``axis``; ties share the gradient equally."""
+    _check_axis("min", x, axis)
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+amax, amin = max, min
+
+
+def _count(x, axis):
+    shape = np.shape(x)
+    if axis is None:
+        return math.prod(shape)
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return math.prod(shape[a] for a in axes)
+
+
+def mean(x, axis=None, keepdims=False):
+    """Average over ``axis``: sum / count (so it needs no rule of its own)."""
+    _check_axis("mean", x, axis)
+    return sum(x, axis=axis, keepdims=keepdims) / float(_count(x, axis))
+
+
+@Primitive
+def logsumexp(x, axis=None, keepdims=False):
+    """log Σ exp(x) over ``axis``, computed without overflow (shifting by the max)."""
+    _check_axis("logsumexp", x, axis)
+    x = np.asarray(x)
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    return out if keepdims else (np.squeeze(out, axis=axis) if axis is not None else out.reshape(()))
+
+
+def softmax(x, axis=-1):
+    """exp(x) / Σ exp(x) along ``axis``, stable: exp(x - logsumexp(x))."""
+    _check_axis("softmax", x, axis)
+    return exp(x - logsumexp(x, axis=axis, keepdims=True))
+
+
+def log_softmax(x, axis=-1):
+    """x - logsumexp(x) along ``axis``."""
+    _check_axis("log_softmax", x, axis)
+    return x - logsumexp(x, axis=axis, keepdims=True)
+
+
+# ---------------------------------------------------------------------------
+# Shapes
+
+@Primitive
+def reshape(x, shape):
+    """The same entries in a new shape."""
+    return np.reshape(x, shape)
+
+
+@Primitive
+def transpose(x, axes=None):
+    """Axes reversed (or permuted by ``axes``)."""
+    return np.transpose(x, axes)
+
+
+@Primitive
+def swapaxes(x, axis1, axis2):
+    return np.swapaxes(x, axis1, axis2)
+
+
+@Primitive
+def broadcast_to(x, shape):
+    """x repeated along new or size-1 axes to ``shape`` (the adjoint of unbroadcast)."""
+    return np.broadcast_to(x, shape)
+
+
+def expand_dims(x, axis):
+    return reshape(x, np.expand_dims(np.empty(np.shape(x), dtype=bool), axis).shape)
+
+
+def squeeze(x, axis=None):
+    return reshape(x, np.squeeze(np.empty(np.shape(x), dtype=bool), axis).shape)
+
+
+def ravel(x):
+    return reshape(x, (-1,))
+
+
+# ---------------------------------------------------------------------------
+# Indexing, joining, selecting
+
+@Primitive
+def getitem(x, index):
+    """x[index]: basic or advanced indexing."""
+    return x[index]
+
+
+def _is_basic(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) and not isinstance(i, bool)
+               for i in items)
+
+
+@Primitive
+def untake(g, index, shape):
+    """zeros(shape) with g added at x[index] (repeated indices add up): the adjoint of getitem."""
+    out = np.zeros(shape, dtype=np.result_type(g, np.float64))
+    if _is_basic(index):
+        out[index] += g    # a basic index never repeats an entry
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _concatenate(axis, *arrays):
+    return np.concatenate(arrays, axis=axis)
+
+
+concatenate_args = Primitive(_concatenate, "concatenate")
+
+
+def concatenate(arrays, axis=0):
+    """Join arrays along an existing axis."""
+    if not isinstance(arrays, (list, tuple)):
+        raise TypeError(f"anp.concatenate: expected a list or tuple of arrays, got {describe(arrays)}")
+    return concatenate_args(axis, *arrays)
+
+
+def stack(arrays, axis=0):
+    """Join arrays along a new axis."""
+    if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
+        raise TypeError(f"anp.stack: expected a non-empty list or tuple of arrays, got {describe(arrays)}")
+    shapes = {np.shape(a) for a in arrays}
+    if len(shapes) > 1:
+        raise ValueError(f"anp.stack: all arrays must have the same shape, got {sorted(shapes)}")
+    nd = np.ndim(arrays[0]) + 1
+    if not -nd <= axis < nd:
+        raise ValueError(f"anp.stack: axis {axis} is out of range for the result with {nd} axes")
+    return concatenate_args(axis, *[expand_dims(a, axis) for a in arrays])
+
+
+def array(obj, dtype=None):
+    """numpy.array, also for a list holding traced arrays (it stacks them)."""
+    if isinstance(obj, (list, tuple)) and any(type(o) in (ArrayBox, Dual) or isinstance(o, (list, tuple))
+                                              for o in obj):
+        return stack([array(o) for o in obj])
+    if type(obj) in (ArrayBox, Dual):
+        return obj
+    return np.array(obj, dtype=dtype)
+
+
+# ---------------------------------------------------------------------------
+# The traced array's operators and methods go through the functions above.
+
+def _reshape_method(self, *shape, **kwargs):
+    if kwargs:
+        raise TypeError(f"reshape of a traced array takes only the new shape, got {sorted(kwargs)}")
+    return reshape(self, shape[0] if len(shape) == 1 else shape)
+
+
+def _transpose_method(self, *axes):
+    return transpose(self, (axes[0] if len(axes) == 1 else axes) if axes else None)
+
+
+def _install_operators(cls):
+    cls.__add__ = lambda self, other: add(self, other)
+    cls.__radd__ = lambda self, other: add(other, self)
+    cls.__sub__ = lambda self, other: subtract(self, other)
+    cls.__rsub__ = lambda self, other: subtract(other, self)
+    cls.__mul__ = lambda self, other: multiply(self, other)
+    cls.__rmul__ = lambda self, other: multiply(other, self)
+    cls.__truediv__ = lambda self, other: divide(self, other)
+    cls.__rtruediv__ = lambda self, other: divide(other, self)
+    cls.__pow__ = lambda self, other: power(self, other)
+    cls.__rpow__ = lambda self, other: power(other, self)
+    cls.__matmul__ = lambda self, other: matmul(self, other)
+    cls.__rmatmul__ = lambda self, other: matmul(other, self)
+    cls.__neg__ = lambda self: negative(self)
+    cls.__pos__ = lambda self: self
+    cls.__abs__ = lambda self: abs(self)
+    cls.__getitem__ = lambda self, index: getitem(self, index)
+    cls.T = property(lambda self: transpose(self))
+    cls.reshape = _reshape_method
+    cls.transpose = _transpose_method
+    cls.ravel = ravel
+    cls.sum = lambda self, axis=None, keepdims=False: sum(self, axis, keepdims)
+    cls.mean = lambda self, axis=None, keepdims=False: mean(self, axis, keepdims)
+    cls.max = lambda self, axis=None, keepdims=False: max(self, axis, keepdims)
+    cls.min = lambda self, axis=None, keepdims=False: min(self, axis, keepdims)
+    cls.dot = lambda self, other: dot(self, other)
+    # adlib.exp(box) etc. land here (see adlib.rules.elementary)
+    cls._apply_rule = lambda self, rule: UNARY_PRIMITIVES[rule.name](self)
+
+
+_install_operators(ArrayBox)
+
+
+def _complete_dual():
+    # forward.py's Dual has the arithmetic; give it numpy's array methods too, through adlib.numpy,
+    # so jvp runs on code written with x @ W, x.T, x[i], x.sum(axis) (only names Dual lacks).
+    methods = {"__matmul__": lambda self, other: matmul(self, other),
+               "__rmatmul__": lambda self, other: matmul(other, self),
+               "__getitem__": lambda self, index: getitem(self, index),
+               "T": property(lambda self: transpose(self)),
+               "reshape": _reshape_method, "transpose": _transpose_method, "ravel": ravel,
+               "sum": lambda self, axis=None, keepdims=False: sum(self, axis, keepdims),
+               "mean": lambda self, axis=None, keepdims=False: mean(self, axis, keepdims),
+               "max": lambda self, axis=None, keepdims=False: max(self, axis, keepdims),
+               "min": lambda self, axis=None, keepdims=False: min(self, axis, keepdims),
+               "dot": lambda self, other: dot(self, other)}
+    for name, method in methods.items():
+        if not hasattr(Dual, name):
+            setattr(Dual, name, method)
+    # ndarray @ Dual reaches Dual.__array_ufunc__ as numpy.matmul: route it here, keep the rest
+    original = Dual.__array_ufunc__
+    if not getattr(original, "_adlib_numpy", False):
+        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+            if ufunc is np.matmul and method == "__call__" and not kwargs:
+                return matmul(*inputs)
+            return original(self, ufunc, method, *inputs, **kwargs)
+        __array_ufunc__._adlib_numpy = True
+        Dual.__array_ufunc__ = __array_ufunc__
+
+
+_complete_dual()
+
+
+# ---------------------------------------------------------------------------
+# Not differentiable: these read the value (through any tracing) and return plain numpy.
+
+def _on_value(fun):
+    def f(*args, **kwargs):
+        return fun(*[getval(a) for a in args], **kwargs)
+    f.__name__ = f.__qualname__ = fun.__name__
+    f.__doc__ = f"numpy.{fun.__name__} of the values (not differentiable: the result is a constant)."
+    return f
+
+
+NONDIFFERENTIABLE = ["argmax", "argmin", "argsort", "sign", "floor", "ceil", "round", "isfinite", "isnan",
+                     "isinf", "allclose", "isclose", "array_equal", "shape", "ndim", "size", "zeros_like",
+                     "ones_like", "empty_like", "full_like", "equal", "not_equal", "greater", "greater_equal",
+                     "less", "less_equal", "logical_and", "logical_or", "logical_not", "nonzero", "count_nonzero"]
+for _name in NONDIFFERENTIABLE:
+    globals()[_name] = _on_value(getattr(np, _name))
+
+__all__ = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "absolute", "square",
+           "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum", "minimum",
+           "clip", "where", "matmul", "dot", "sum", "max", "min", "amax", "amin", "mean", "logsumexp", "softmax",
+           "log_softmax", "reshape", "transpose", "swapaxes", "broadcast_to", "expand_dims", "squeeze", "ravel",
+           "getitem", "untake", "concatenate", "stack", "array"] + NONDIFFERENTIABLE

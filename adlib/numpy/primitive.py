@@ -1,0 +1,193 @@
+"""Primitives and their rules: ``primitive``, ``defvjp``, ``defjvp``.
+
+A primitive is a plain numpy function that adlib treats as one step of a trace.
+Its derivative is data, registered beside it::
+
+    mysquare = primitive(lambda x: x * x)
+    defvjp(mysquare, lambda g, ans, x: 2 * x * g)      # reverse mode: x̄ = ȳ ∂y/∂x
+    defjvp(mysquare, lambda t, ans, x: 2 * x * t)      # forward mode: ẏ = ∂y/∂x ẋ
+
+One rule per argument.  A VJP rule maps the output gradient ``g`` (shape of the
+answer) to the gradient of its argument (shape of that argument); a JVP rule maps
+the argument's tangent to its contribution to the answer's tangent.  Rules are
+written with adlib.numpy functions, so they can be differentiated again.
+
+A primitive called with traced arguments peels off the newest level:
+
+* an :class:`~adlib.numpy.tracing.ArrayBox` -> record a node (reverse mode);
+* an :class:`adlib.Dual` -> push the tangent through the JVP rules (forward mode).
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from ..forward import Dual
+from .tracing import ArrayBox, Node, top_level
+
+__all__ = ["Primitive", "primitive", "defvjp", "defjvp", "describe"]
+
+
+def describe(x) -> str:
+    """A student-readable description of an operand: its kind and shape."""
+    if type(x) is ArrayBox:
+        return f"traced array of shape {x.shape}"
+    if type(x) is Dual:
+        return f"Dual of shape {x.shape}"
+    if isinstance(x, np.ndarray):
+        return f"array of shape {x.shape} ({x.dtype})"
+    if isinstance(x, (list, tuple)):
+        if len(x) <= 8 and all(isinstance(i, (int, np.integer)) for i in x):
+            return repr(tuple(x))
+        return f"{type(x).__name__} of length {len(x)}"
+    return type(x).__name__
+
+
+class Primitive:
+    """A numpy function with registered derivative rules (see module docstring)."""
+
+    def __init__(self, fun, name=None):
+        functools.update_wrapper(self, fun, updated=())
+        self.fun = fun
+        self.name = name or getattr(fun, "__name__", "primitive")
+        self.__name__ = self.__qualname__ = self.name
+        self.vjps = {}        # argnum -> lambda g, ans, *args, **kwargs: input gradient
+        self.jvps = {}        # argnum -> lambda t, ans, *args, **kwargs: output tangent term
+        self.vjp_all = None   # optional: (g, ans, args, kwargs, argnums) -> gradients for argnums
+        self.jvp_all = None   # optional: (tangents [(argnum, t)], ans, args, kwargs) -> tangent
+
+    def __repr__(self):
+        return f"<adlib primitive {self.name}>"
+
+    def __call__(self, *args, **kwargs):
+        top = top_level(args)
+        if top < 0:
+            return self._evaluate(args, kwargs)
+        for a in args:
+            if type(a) is ArrayBox and a._level == top:
+                return self._trace(top, args, kwargs)
+        return self._push_tangent(top, args, kwargs)
+
+    def _evaluate(self, args, kwargs):
+        try:
+            return self.fun(*args, **kwargs)
+        except (ValueError, TypeError, IndexError) as e:
+            raise _friendly(self.name, e, args) from None
+
+    def _trace(self, level, args, kwargs):
+        """Reverse mode: compute on the values one level down and record a node."""
+        values = list(args)
+        parents = []
+        for i, a in enumerate(args):
+            if type(a) is ArrayBox and a._level == level:
+                values[i] = a._value
+                parents.append((i, a._node))
+                if self.vjp_all is None and i not in self.vjps:
+                    raise TypeError(f"anp.{self.name}: no gradient rule (VJP) for argument {i} "
+                                    f"({describe(a)}); register one with adlib.defvjp({self.name}, ...)")
+        ans = self(*values, **kwargs)
+        return ArrayBox(ans, Node(self, values, kwargs, ans, parents), level)
+
+    def _push_tangent(self, tag, args, kwargs):
+        """Forward mode: value from the real parts, tangent from the JVP rules."""
+        reals = list(args)
+        tangents = []
+        for i, a in enumerate(args):
+            if type(a) is Dual and a.tag == tag:
+                reals[i] = a.real
+                tangents.append((i, a.dual))
+                if self.jvp_all is None and i not in self.jvps:
+                    raise TypeError(f"anp.{self.name}: no forward-mode rule (JVP) for argument {i} "
+                                    f"({describe(a)}); register one with adlib.defjvp({self.name}, ...)")
+        ans = self(*reals, **kwargs)
+        if self.jvp_all is not None:
+            tangent = self.jvp_all(tangents, ans, reals, kwargs)
+        else:
+            tangent = None
+            for i, t in tangents:
+                term = self.jvps[i](t, ans, *reals, **kwargs)
+                tangent = term if tangent is None else tangent + term
+        return make_dual(ans, tangent, tag)
+
+    def vjp_for(self, argnum):
+        try:
+            return self.vjps[argnum]
+        except KeyError:
+            raise TypeError(f"anp.{self.name}: no gradient rule (VJP) for argument {argnum}") from None
+
+
+def make_dual(ans, tangent, tag):
+    """Dual(ans, tangent) whose tangent has the answer's shape (parts may be traced)."""
+    shape = np.shape(ans)
+    if np.shape(tangent) != shape:
+        from .api import broadcast_to
+        tangent = broadcast_to(tangent, shape)
+        if type(tangent) is np.ndarray:
+            tangent = tangent.copy()   # a writable array, not a broadcast view
+    d = Dual.__new__(Dual)   # parts may be boxes, which Dual's checks would refuse
+    d.real, d.dual, d.tag = ans, tangent, tag
+    return d
+
+
+_AxisError = getattr(np, "exceptions", np).AxisError   # numpy < 1.25 keeps it at the top level
+
+
+def _friendly(name, e, args):
+    msg = str(e)
+    if msg.startswith("anp."):
+        return e            # already says which function and which operands
+    cls = ValueError if isinstance(e, _AxisError) else type(e)
+    if cls not in (ValueError, TypeError, IndexError):
+        cls = ValueError if isinstance(e, ValueError) else TypeError if isinstance(e, TypeError) else IndexError
+    operands = ", ".join(describe(a) for a in args)
+    return cls(f"anp.{name}: {msg} (operands: {operands})")
+
+
+def primitive(fun=None, *, name=None):
+    """Make ``fun`` (a function of numpy arrays) a differentiable primitive; usable as a decorator.
+
+    Register its rules with :func:`defvjp` (reverse mode) and :func:`defjvp` (forward mode).
+    """
+    if fun is None:
+        return lambda f: Primitive(f, name)
+    if isinstance(fun, Primitive):
+        return fun
+    return Primitive(fun, name)
+
+
+def _check_prim(prim, what):
+    if not isinstance(prim, Primitive):
+        raise TypeError(f"{what}: the first argument must be an adlib primitive (made with adlib.primitive(f)), "
+                        f"got {type(prim).__name__}")
+
+
+def defvjp(prim, *vjps, argnums=None):
+    """Register reverse-mode rules: one ``lambda g, ans, *inputs: input_gradient`` per argument.
+
+    ``vjps[i]`` returns x̄_i = ȳ · ∂y/∂x_i (the shape of argument i).  ``None`` skips an
+    argument that is never differentiated.  Replaces the primitive's previous VJP rules.
+    """
+    _check_prim(prim, "defvjp")
+    argnums = range(len(vjps)) if argnums is None else argnums
+    prim.vjps = {i: f for i, f in zip(argnums, vjps) if f is not None}
+    for i, f in prim.vjps.items():
+        if not callable(f):
+            raise TypeError(f"defvjp({prim.name}): the rule for argument {i} must be a function "
+                            f"lambda g, ans, *inputs: ..., got {type(f).__name__}")
+    return prim
+
+
+def defjvp(prim, *jvps, argnums=None):
+    """Register forward-mode rules: one ``lambda t, ans, *inputs: output_tangent`` per argument.
+
+    ``jvps[i]`` returns ∂y/∂x_i · ẋ_i (the shape of the answer, or one that broadcasts to it).
+    """
+    _check_prim(prim, "defjvp")
+    argnums = range(len(jvps)) if argnums is None else argnums
+    prim.jvps = {i: f for i, f in zip(argnums, jvps) if f is not None}
+    for i, f in prim.jvps.items():
+        if not callable(f):
+            raise TypeError(f"defjvp({prim.name}): the rule for argument {i} must be a function "
+                            f"lambda t, ans, *inputs: ..., got {type(f).__name__}")
+    return prim
