@@ -49,7 +49,9 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     central differences with h = 1e-6 are accurate to about 1e-9 relative for
     smooth f (truncation h² f''' ≈ 1e-12, rounding ε_mach |f| / h ≈ 1e-10).
 
-    Every input is converted to float64 and must be finite.  f must accept the
+    Every float input is converted to float64 and must be finite.  Integer arrays
+    (labels, indices) are passed through unchanged and held fixed: they are not
+    differentiable, so they are not checked.  f must accept the
     inputs as float64 arrays and return an array or a number.  Raises
     :class:`GradcheckError` at the worst mismatch; ``seed`` fixes the random
     directions and output gradients.
@@ -57,10 +59,15 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     xs = [_prepare(x, i) for i, x in enumerate(inputs)]
     if not xs:
         raise TypeError("gradcheck: give at least one input: gradcheck(f, x, ...)")
+    if all(_is_fixed(x) for x in inputs):
+        raise TypeError("gradcheck: every input is an integer array, so there is nothing to differentiate; "
+                        "give the inputs to check as float arrays")
     out = _evaluate(f, xs, "at the given inputs")
     rng = np.random.default_rng(seed)
     tol = dict(eps=eps, atol=atol, rtol=rtol)
     for i, x in enumerate(xs):
+        if _is_fixed(inputs[i]):
+            continue
         def f_i(xi, i=i):
             return f(*xs[:i], xi, *xs[i + 1:])
         if x.size * max(out.size, 1) <= FULL_JACOBIAN_LIMIT:
@@ -72,7 +79,14 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
 
 # ---------------------------------------------------------------------------
 
+def _is_fixed(x):
+    """Integer arrays are indices or labels: held fixed, never perturbed."""
+    return isinstance(x, np.ndarray) and (np.issubdtype(x.dtype, np.integer) or x.dtype == bool)
+
+
 def _prepare(x, i):
+    if _is_fixed(x):
+        return x
     if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
         raise TypeError(f"gradcheck: input {i} is {type(x).__name__}; give a float or a float array")
     try:

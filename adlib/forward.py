@@ -32,8 +32,8 @@ def new_tag() -> int:
 
 def _check_part(part, name, op="Dual"):
     """Accept a number, a numpy array of numbers, or a Dual (for nesting)."""
-    if isinstance(part, Dual):
-        return part
+    if isinstance(part, Dual) or hasattr(type(part), "_apply_rule"):
+        return part   # nesting: a Dual of an older tag, or a traced array (grad of jvp)
     if isinstance(part, bool) or part is None or isinstance(part, (str, bytes)):
         raise TypeError(f"{op}: the {name} part must be a number or a numpy array, got {type(part).__name__} ({part!r:.40})")
     if isinstance(part, int):
@@ -119,6 +119,22 @@ class Dual:
     def __abs__(self):
         return self._apply_rule(UNARY["abs"])
 
+    # -- array methods: a Dual of arrays supports what adlib.numpy supports --
+    # (imported lazily: adlib.numpy builds on this module)
+    def __matmul__(self, other): return _anp().matmul(self, other)
+    def __rmatmul__(self, other): return _anp().matmul(other, self)
+    def __getitem__(self, index): return _anp().getitem(self, index)
+    T = property(lambda self: _anp().transpose(self))
+    def transpose(self, *axes):
+        return _anp().transpose(self, (axes[0] if len(axes) == 1 else axes) if axes else None)
+    def reshape(self, *shape): return _anp().reshape(self, shape[0] if len(shape) == 1 else shape)
+    def ravel(self): return _anp().ravel(self)
+    def sum(self, axis=None, keepdims=False): return _anp().sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims=False): return _anp().mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims=False): return _anp().max(self, axis, keepdims)
+    def min(self, axis=None, keepdims=False): return _anp().min(self, axis, keepdims)
+    def dot(self, other): return _anp().dot(self, other)
+
     # -- elementary functions: adlib.exp(d) etc. land here -------------------
     def _apply_rule(self, rule):
         f = _GENERIC[rule.name]
@@ -149,12 +165,19 @@ class Dual:
                         "derivative; use adlib.numpy (import adlib.numpy as anp) or adlib.exp etc.")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if method == "__call__" and not kwargs and ufunc is np.matmul:
+            return _anp().matmul(*inputs)        # ndarray @ Dual
         if method == "__call__" and not kwargs and ufunc in _UFUNC_BINARY:
             return _binary(BINARY[_UFUNC_BINARY[ufunc]], *inputs)
         if method == "__call__" and not kwargs and ufunc.__name__ in _NUMPY_NAMES:
             return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
                         f"(import adlib.numpy as anp) or adlib's elementary functions")
+
+
+def _anp():
+    from . import numpy as anp
+    return anp
 
 
 def _make(real, dual, tag):
@@ -209,16 +232,24 @@ def _binary(rule, a, b):
                          "do not broadcast together") from None
     d_a, d_b = rule.partials
     tangent = None
-    if ad is not None:
-        tangent = d_a(ar, br, ans) * ad
-    if bd is not None:
-        term = d_b(ar, br, ans) * bd
-        tangent = term if tangent is None else tangent + term
+    if rule.name in _LINEAR:              # + and -: the partials are the constants 1 and ±1
+        if ad is not None:
+            tangent = ad
+        if bd is not None:
+            tangent = (bd if rule.name == "add" else -bd) if tangent is None else (
+                tangent + bd if rule.name == "add" else tangent - bd)
+    else:
+        if ad is not None:
+            tangent = d_a(ar, br, ans) * ad
+        if bd is not None:
+            term = d_b(ar, br, ans) * bd
+            tangent = term if tangent is None else tangent + term
     if np.shape(tangent) != np.shape(ans):   # a constant operand broadcast the value
         tangent = tangent + np.zeros(np.shape(ans))
     return _make(ans, tangent, t)
 
 
+_LINEAR = {"add", "sub"}
 _UFUNC_BINARY = {np.add: "add", np.subtract: "sub", np.multiply: "mul",
                  np.true_divide: "div", np.power: "pow"}
 _NUMPY_NAMES = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",

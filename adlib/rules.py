@@ -228,9 +228,23 @@ def _pow_d_base(a, b, ans):
 
 
 def _pow_d_exponent(a, b, ans):
-    # d/db a^b = a^b log(a), defined for a > 0.  Where a^b is 0 (a = 0, b > 0) the
-    # limit is 0; elsewhere outside a > 0 it is nan, with numpy's warning.
+    # d/db a^b = a^b log(a), defined for a > 0.  At a = 0 with b > 0 the limit
+    # (a^b log a -> 0) is used; for a < 0 it is nan, with numpy's warning.
+    if type(a) is float or type(a) is int:
+        if a == 0 and _real_part(b) > 0:
+            return 0.0 * b
+        return ans * log(a)
+    if isinstance(a, np.ndarray):
+        zero = (a == 0) & (np.real(b) > 0)
+        if np.any(zero):
+            return np.where(zero, 0.0, ans * log(np.where(zero, 1.0, a)))
     return ans * log(a)
+
+
+def _real_part(b):
+    while hasattr(b, "real") and not isinstance(b, (int, float, np.ndarray, np.generic)):
+        b = b.real    # a Dual exponent: compare its value
+    return b
 
 
 BINARY = {r.name: r for r in [

@@ -172,3 +172,23 @@ def test_division_by_zero_follows_numpy():
 def test_nan_propagates():
     d = adlib.sin(Dual(math.nan, 1.0))
     assert math.isnan(d.real) and math.isnan(d.dual)
+
+
+def test_array_methods_of_duals_go_through_adlib_numpy(rng):
+    W = rng.normal(size=(3, 2))
+    x, v = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    f = lambda x: ((x @ W).T[1] ** 2).sum() + x.reshape(12).mean() + x.transpose((1, 0)).max()
+    value, tangent = adlib.jvp(f, (x,), (v,))
+    eps = 1e-6
+    assert tangent == pytest.approx((f(x + eps * v) - f(x - eps * v)) / (2 * eps), rel=1e-6)
+    value, tangent = adlib.jvp(lambda x: W.T @ x, (x[0],), (v[0],))
+    np.testing.assert_allclose(tangent, W.T @ v[0])
+
+
+def test_grad_of_jvp_reverse_over_forward(rng):
+    x, v = rng.normal(size=3), rng.normal(size=3)
+    # d/dx [J_f(x) v] for f = sum(sin(x)^2): the directional derivative's gradient = H v
+    directional = lambda x: adlib.jvp(lambda t: (adlib.sin(t) ** 2).sum(), (x,), (v,))[1]
+    hv = adlib.grad(directional)(x)
+    H = np.diag(2 * np.cos(2 * x))
+    np.testing.assert_allclose(hv, H @ v, rtol=1e-10)

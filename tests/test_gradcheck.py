@@ -131,3 +131,17 @@ def test_tolerances_are_respected():
     assert adlib.gradcheck(slightly_off, x)                       # within rtol = 1e-3
     with pytest.raises(adlib.GradcheckError):
         adlib.gradcheck(slightly_off, x, rtol=1e-6, atol=1e-9)
+
+
+def test_integer_labels_are_held_fixed():
+    import adlib.numpy as anp
+    rng = np.random.default_rng(3)
+    W, x, y = rng.normal(size=(3, 2)), rng.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+
+    def loss(W, x, y):
+        p = anp.softmax(x @ W, axis=1)
+        return -anp.mean(anp.log(p[np.arange(len(y)), y]))
+
+    assert adlib.gradcheck(loss, W, x, y)
+    with pytest.raises(TypeError, match="every input is an integer array"):
+        adlib.gradcheck(lambda y: (y * 1.0).sum(), y)

@@ -2,7 +2,6 @@
 import csv
 import json
 import shutil
-import time
 from pathlib import Path
 
 from adlib.grade.cli import main
@@ -27,9 +26,7 @@ def test_class_mode_gradebook(tmp_path, capsys):
         for filename, src in files.items():
             shutil.copyfile(src, klass / name / filename)
     out = tmp_path / "gradebook"
-    start = time.monotonic()
     assert main([str(klass), "--class", "--out", str(out), "--timeout", "2"]) == 0
-    assert time.monotonic() - start < 90
     with open(out / "gradebook.csv", newline="") as fh:
         rows = {row["student"]: row for row in csv.DictReader(fh)}
     assert set(rows) == {"alice", "bob", "carol", "dave"}

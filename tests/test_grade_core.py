@@ -59,7 +59,7 @@ def test_reference_solutions_score_full_marks(tmp_path, capsys):
     assert not failed, failed
     assert set(by_exercise(results)) == {1, 2, 3, 4, 5, 6}
     text = capsys.readouterr().out
-    assert f"Total: {results['score']:g}/{results['max_score']:g} points" in text
+    assert f"Total: {results['score']:g}/{results['extra_data']['max_score']:g} points" in text
 
 
 def test_stubs_score_zero_with_not_implemented(tmp_path):

@@ -38,10 +38,8 @@ def score(tests):
 
 
 def test_hang_at_import_costs_only_that_exercise(tmp_path, capsys):
-    start = time.monotonic()
     results, table = grade_folder(tmp_path, {"ex01": HOSTILE / "ex01_loop_at_import.py",
                                              "ex02": SOURCE / "ex02_dual_numbers.py"})
-    assert time.monotonic() - start < 60
     assert score(table["ex01"])[0] == 0
     assert "timed out after 2 s" in table["ex01"]["your file imports"]["output"]
     got, full = score(table["ex02"])

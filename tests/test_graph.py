@@ -205,6 +205,11 @@ def test_draw_dot_is_the_lecture_alias_and_bad_arguments():
         draw_graph(y, renderer="magic")
     with pytest.raises(TypeError, match="draw_graph"):
         draw_graph(3.0)
+    big = Value(1.0)
+    for _ in range(30):
+        big = big * 1.5
+    with pytest.raises(ValueError, match="max_nodes"):
+        draw_graph(big, max_nodes=10)
 
 
 def test_nan_and_inf_are_drawn():

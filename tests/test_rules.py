@@ -175,3 +175,15 @@ def test_complex_input_for_the_complex_step():
     z = adlib.exp(complex(1.0, 1e-20))
     assert isinstance(z, complex) or np.iscomplexobj(z)
     assert np.imag(z) / 1e-20 == pytest.approx(math.e)
+
+
+def test_pow_exponent_partial_at_zero_base_is_the_limit():
+    d_b = BINARY["pow"].partials[1]
+    assert d_b(0.0, 2.0, 0.0) == 0.0
+    np.testing.assert_array_equal(d_b(np.array([0.0, 1.0]), 2.0, np.array([0.0, 1.0])), [0.0, 0.0])
+    with pytest.warns(RuntimeWarning):
+        assert math.isnan(d_b(-1.0, 2.0, 1.0))
+    x = adlib.Value(0.0)
+    y = adlib.Value(2.0)
+    (x ** y).backward()
+    assert y.grad == 0.0

@@ -43,6 +43,10 @@ def main(argv=None) -> int:
     from .runner import write_json_atomic
 
     ns = _parser().parse_args(argv)
+    if not hasattr(os, "fork"):
+        print("adlib-grade: the grader runs each test in a forked process, which Windows does not "
+              "offer; please use WSL, Linux or macOS", file=sys.stderr)
+        return 2
     if ns.timeout <= 0 or ns.memory <= 0:
         print("adlib-grade: --timeout and --memory must be positive", file=sys.stderr)
         return 2

@@ -88,7 +88,8 @@ def grade_submission(submissions, seed=None, timeout=5.0, memory_mb=1024, budget
         cmd += ["--grade", exercise.key, os.path.abspath(path)]
     bases = [{"exercise": ex.key, "title": ex.title, "file": os.path.basename(path), "seed": seed,
               "import_error": None, "tests": [], "execution_time": 0.0} for ex, path in submissions]
-    scratch = tempfile.mkdtemp(prefix="adlib-grade-cwd-")
+    scratch = tempfile.mkdtemp(prefix="adlib-grade-")
+    os.chmod(scratch, 0o755)   # the unprivileged child must reach its working directory
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=_runner_env(), cwd=scratch,

@@ -133,7 +133,9 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024):
 
     become_subreaper()
     _preload_common()
-    private = tempfile.mkdtemp(prefix="adlib-grade-")
+    # Inside the grader's scratch directory (our cwd), which the grader removes even
+    # if this process is killed.
+    private = tempfile.mkdtemp(prefix="private-", dir=os.getcwd())
     try:
         os.chmod(private, 0o755)   # readable by the unprivileged child
         session.seed = seed
@@ -144,7 +146,8 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024):
             with open(submission, "rb") as src, open(copy, "wb") as dst:
                 dst.write(src.read())
             os.chmod(copy, 0o644)
-            sandbox = Sandbox(copy, display=displays[key], timeout=timeout, memory_mb=memory_mb)
+            sandbox = Sandbox(copy, display=displays[key], timeout=timeout, memory_mb=memory_mb,
+                              scratch=private)
             session.sandboxes[key] = sandbox
             started = time.monotonic()
             try:

@@ -32,6 +32,7 @@ import resource
 import select
 import signal
 import sys
+import sysconfig
 import tempfile
 import time
 import traceback
@@ -222,13 +223,16 @@ class Sandbox:
     ``memory_mb`` extra address space a call may allocate.
     """
 
-    def __init__(self, path, display=None, timeout=5.0, memory_mb=1024, module_name="submission"):
+    def __init__(self, path, display=None, timeout=5.0, memory_mb=1024, module_name="submission",
+                 scratch=None):
+        self.scratch = scratch   # where each call's empty working directory is made
         self.path = os.path.abspath(path)
         self.display = display or os.path.basename(path)
         self.timeout = float(timeout)
         self.memory_mb = int(memory_mb)
         self.module_name = module_name
         self.user = _nobody()
+        self.roots = _allowed_roots()   # computed here: the child may not be able to import sysconfig
 
     # -- parent side -------------------------------------------------------
     def call(self, probe, *args, timeout=None):
@@ -238,7 +242,7 @@ class Sandbox:
         exited or crashed.
         """
         timeout = self.timeout if timeout is None else float(timeout)
-        workdir = tempfile.mkdtemp(prefix="adlib-grade-run-")
+        workdir = tempfile.mkdtemp(prefix="call-", dir=self.scratch)
         capture = os.path.join(workdir, ".output")
         if self.user is not None:
             os.chown(workdir, *self.user)
@@ -398,6 +402,7 @@ class Sandbox:
                 pass
         sys.dont_write_bytecode = True
         os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
+        install_guard(workdir, self.path, self.roots)
         payload = self._run(probe, args)
         body = json.dumps(payload, allow_nan=False).encode("utf-8")
         data = len(body).to_bytes(8, "big") + body
@@ -457,6 +462,9 @@ class Sandbox:
         base = {"adlib-grade": 1}
         try:
             module = self._import()
+        except SystemExit as exc:
+            return {**base, "status": "import_error", "message": f"it called sys.exit({exc.code!r})",
+                    "traceback": self._trimmed(exc)}
         except BaseException as exc:  # noqa: BLE001 - anything the student's import does
             return {**base, "status": "import_error", "message": _one_line(exc),
                     "traceback": self._trimmed(exc)}
@@ -510,6 +518,90 @@ class Sandbox:
             return "\n".join(lines)
         except BaseException:  # noqa: BLE001
             return f"{type(exc).__name__}"
+
+
+# ---------------------------------------------------------------------------
+# The guard: an audit hook in the child (it cannot be removed once installed).
+# Student code may read the Python installation and its own file, and write only
+# in its working directory; it may not start processes, send signals, load C
+# code with ctypes, or walk the interpreter's objects.  This keeps a submission
+# from reading reference solutions or other students' files, and from reaching
+# the grader, even where no separate user account is available.
+
+_BLOCKED = {
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+    "pty.spawn", "os.kill", "os.killpg", "signal.pthread_kill",
+    "ctypes.dlopen", "ctypes.dlsym", "ctypes.dlsym/handle", "ctypes.cdata", "ctypes.call_function",
+    "ctypes.addressof", "ctypes.string_at", "ctypes.wstring_at", "ctypes.set_errno",
+    "gc.get_objects", "gc.get_referrers", "gc.get_referents", "sys._current_frames",
+    "socket.connect", "socket.bind", "socket.sendto", "socket.sendmsg",
+}
+_WRITES = {"os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.symlink", "os.link", "os.chmod",
+           "os.chown", "os.truncate", "os.utime", "os.chflags", "os.lchflags", "os.setxattr",
+           "os.removexattr", "shutil.rmtree", "shutil.copyfile", "shutil.move"}
+_READS = {"os.listdir", "os.scandir", "glob.glob", "os.chdir", "os.listxattr", "os.getxattr"}
+
+
+def _allowed_roots():
+    roots = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        path = sysconfig.get_paths().get(key)
+        if path:
+            roots.add(path)
+    for name in ("numpy", "adlib"):
+        module = sys.modules.get(name)
+        if module is not None and getattr(module, "__file__", None):
+            roots.add(os.path.dirname(module.__file__))
+    return {os.path.realpath(r) for r in roots if r}
+
+
+def _inside(path, roots):
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def install_guard(workdir, submission, roots):  # pragma: no cover - child
+    """Install the audit hook that confines student code (see above)."""
+    workdir = os.path.realpath(workdir)
+    submission = os.path.realpath(submission)
+    own = f"/proc/{os.getpid()}"
+    reads = set(roots) | {workdir, submission, own, "/proc/self", "/dev", "/sys", "/etc"}
+    writes = {workdir, "/dev/null"}
+    try:
+        import _posixsubprocess   # its fork_exec raises no audit event of its own
+
+        def _no_fork_exec(*args, **kwargs):
+            raise PermissionError("the grader does not let submissions start processes")
+        _posixsubprocess.fork_exec = _no_fork_exec
+    except ImportError:
+        pass
+    realpath, fspath, isinstance_ = os.path.realpath, os.fspath, isinstance
+
+    def deny(what):
+        raise PermissionError(f"the grader does not let submissions {what}")
+
+    def hook(event, args):
+        if event in _BLOCKED:
+            deny(f"use {event} (processes, signals, ctypes and the interpreter's internals are off limits)")
+        if event == "open":
+            path, mode, flags = (tuple(args) + (None, None, None))[:3]
+            if path is None or isinstance_(path, int):
+                return
+            full = realpath(fspath(path))
+            writing = (isinstance_(mode, str) and any(c in mode for c in "wax+")) or \
+                (isinstance_(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC))
+            if writing and not _inside(full, writes):
+                deny(f"write to {path!s:.80} (only the current directory is writable)")
+            if not writing and not _inside(full, reads):
+                deny(f"read {path!s:.80} (only your file and the Python installation are readable)")
+        elif event in _WRITES or event in _READS:
+            for arg in args[:2]:
+                if isinstance_(arg, (str, bytes)) or hasattr(arg, "__fspath__"):
+                    full = realpath(fspath(arg))
+                    allowed = writes if event in _WRITES else reads
+                    if not _inside(full, allowed):
+                        deny(f"{event.split('.')[-1]} {arg!s:.80} (outside the current directory)")
+
+    sys.addaudithook(hook)
 
 
 class InvalidSubmission(Exception):

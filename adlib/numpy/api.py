@@ -340,34 +340,6 @@ def _install_operators(cls):
 _install_operators(ArrayBox)
 
 
-def _complete_dual():
-    # forward.py's Dual has the arithmetic; give it numpy's array methods too, through adlib.numpy,
-    # so jvp runs on code written with x @ W, x.T, x[i], x.sum(axis) (only names Dual lacks).
-    methods = {"__matmul__": lambda self, other: matmul(self, other),
-               "__rmatmul__": lambda self, other: matmul(other, self),
-               "__getitem__": lambda self, index: getitem(self, index),
-               "T": property(lambda self: transpose(self)),
-               "reshape": _reshape_method, "transpose": _transpose_method, "ravel": ravel,
-               "sum": lambda self, axis=None, keepdims=False: sum(self, axis, keepdims),
-               "mean": lambda self, axis=None, keepdims=False: mean(self, axis, keepdims),
-               "max": lambda self, axis=None, keepdims=False: max(self, axis, keepdims),
-               "min": lambda self, axis=None, keepdims=False: min(self, axis, keepdims),
-               "dot": lambda self, other: dot(self, other)}
-    for name, method in methods.items():
-        if not hasattr(Dual, name):
-            setattr(Dual, name, method)
-    # ndarray @ Dual reaches Dual.__array_ufunc__ as numpy.matmul: route it here, keep the rest
-    original = Dual.__array_ufunc__
-    if not getattr(original, "_adlib_numpy", False):
-        def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-            if ufunc is np.matmul and method == "__call__" and not kwargs:
-                return matmul(*inputs)
-            return original(self, ufunc, method, *inputs, **kwargs)
-        __array_ufunc__._adlib_numpy = True
-        Dual.__array_ufunc__ = __array_ufunc__
-
-
-_complete_dual()
 
 
 # ---------------------------------------------------------------------------

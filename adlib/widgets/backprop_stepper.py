@@ -143,8 +143,12 @@ class BackpropStepper:
         return graph_svg(self.steps, self.k, self.rankdir)
 
 
-def make_backprop_stepper_widget(root, rankdir="LR"):
-    """A Next / Reset pair of buttons over :class:`BackpropStepper`, redrawing graph and gradients."""
+def make_backprop_stepper_widget(root, rankdir="RL"):
+    """A Next / Reset pair of buttons over :class:`BackpropStepper`, redrawing graph and gradients.
+
+    The graph is drawn right to left by default: the output sits at the left edge,
+    where backpropagation starts, so the first steps are in view without scrolling.
+    """
     import ipywidgets as widgets
 
     stepper = BackpropStepper(root, rankdir)
@@ -177,7 +181,10 @@ def make_backprop_stepper_widget(root, rankdir="LR"):
     next_button.on_click(on_next)
     reset_button.on_click(on_reset)
     show()
-    box = widgets.VBox([widgets.HBox([next_button, reset_button]), text, graph, state])
+    # the readout sits left of the drawing, so it stays in view while a wide graph scrolls
+    state.layout = widgets.Layout(min_width="230px", max_width="260px")
+    graph.layout = widgets.Layout(flex="1 1 auto", overflow="auto")
+    box = widgets.VBox([widgets.HBox([next_button, reset_button]), text, widgets.HBox([state, graph])])
     box.add_class("adlib-backprop-stepper")
     box.stepper = stepper          # so tests (and curious students) can drive it from Python
     return box

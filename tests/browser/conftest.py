@@ -2,8 +2,8 @@
 
 * ``jupyter_env``: os.environ with HOME and the Jupyter, IPython and matplotlib dirs
   (and TMPDIR) in the test's temporary directory.
-* ``chromium``: the path of Debian's Chromium; the test skips, saying how to install
-  it, when it is missing.  Playwright never downloads a browser here.
+* ``chromium``: the path of Debian's Chromium (or $ADLIB_CHROMIUM); the test skips,
+  saying how to install it, when it is missing.  Playwright never downloads a browser.
 * ``browser``: one headless Chromium for the session, driven by Playwright.
 * ``open_voila``: serve a notebook with Voila (127.0.0.1, free port, fresh server),
   open it in a new browser context, wait until it has executed.  A stalled execution
@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import os
 import shutil
 import urllib.parse
 import warnings
@@ -23,13 +24,11 @@ import pytest
 
 import jupyter_harness as harness
 
-# The stand-in notebooks under fixtures/ are served by tests; nbval must not collect them.
-collect_ignore_glob = ["fixtures/*"]
-
 INSTALL_HINT = (
     "Chromium is not installed, so the browser tests are skipped. Install Debian's "
-    "package with `sudo apt-get install chromium` (or run .ci/run as root, which does it); "
-    "the tests drive /usr/bin/chromium with Playwright and never download a browser."
+    "package with `sudo apt-get install chromium` (or run .ci/run as root, which does it), "
+    "or point ADLIB_CHROMIUM at a Chromium executable; the tests drive it with Playwright "
+    "and never download a browser."
 )
 
 CHROMIUM_ARGS = [
@@ -41,7 +40,10 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path():
-    for candidate in ("chromium", "/usr/bin/chromium"):
+    """ADLIB_CHROMIUM if set, else Debian's chromium on PATH or in /usr/bin; None when missing."""
+    override = os.environ.get("ADLIB_CHROMIUM")
+    candidates = [override] if override else ["chromium", "/usr/bin/chromium"]
+    for candidate in candidates:
         found = shutil.which(candidate)
         if found:
             return found
@@ -52,6 +54,9 @@ def chromium_path():
 def chromium():
     path = chromium_path()
     if path is None:
+        # CI sets ADLIB_REQUIRE_BROWSER=1: there a missing browser is an error, not a skip.
+        if os.environ.get("ADLIB_REQUIRE_BROWSER", "") not in ("", "0"):
+            pytest.fail(INSTALL_HINT.replace("so the browser tests are skipped", "but ADLIB_REQUIRE_BROWSER is set"))
         pytest.skip(INSTALL_HINT)
     return path
 
@@ -114,13 +119,14 @@ def open_voila(browser, jupyter_env, tmp_path):
 
     def open_notebook(notebook, ready_selector, *, timeout=120.0, idle_window=12.0, attempts=2):
         notebook = Path(notebook)
-        for attempt in range(1, attempts + 1):
-            server = harness.start_voila(notebook, tmp_path / f"voila-{notebook.stem}-{attempt}", jupyter_env)
+
+        def attempt(n):
+            server = harness.start_voila(notebook, tmp_path / f"voila-{notebook.stem}-{n}", jupyter_env)
             cleanups.append(server.stop)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             cleanups.append(context.close)
             context.set_default_timeout(30_000)
-            loaded = LoadedNotebook(page=None, server=server, attempts=attempt)
+            loaded = LoadedNotebook(page=None, server=server, attempts=n)
 
             def refuse(route, remote=loaded.remote_requests):
                 remote.append(route.request.url)
@@ -128,25 +134,26 @@ def open_voila(browser, jupyter_env, tmp_path):
 
             # Nothing may come from outside this machine: not widget JS, not fonts, nothing.
             context.route(lambda url: not is_local(url), refuse)
-            page = context.new_page()
-            loaded.page = page
-            page.goto(server.url("/"), wait_until="commit")
+            page = loaded.page = context.new_page()
             try:
+                page.goto(server.url("/"), wait_until="commit")
                 harness.wait_for_voila_page(page, server, ready_selector,
                                             timeout=timeout, idle_window=idle_window)
-            except harness.VoilaStall as stall:
-                try_screenshot(page, tmp_path / f"stall-{notebook.stem}-{attempt}.png")
+            except harness.VoilaStall:
+                try_screenshot(page, tmp_path / f"stall-{notebook.stem}-{n}.png")
                 context.close()
-                server.stop()
-                if attempt == attempts:
-                    raise
-                warnings.warn(VoilaStallRetried(f"{notebook.name}: {stall}; retrying with a fresh server"))
-                continue
+                server.stop()       # the retry gets a fresh server
+                raise
             except BaseException:
-                try_screenshot(page, tmp_path / f"failed-{notebook.stem}-{attempt}.png")
+                try_screenshot(page, tmp_path / f"failed-{notebook.stem}-{n}.png")
                 raise
             loaded_pages.append((notebook.stem, page))
             return loaded
+
+        def on_stall(n, stall):
+            warnings.warn(VoilaStallRetried(f"{notebook.name}: {stall}; retrying with a fresh server"))
+
+        return harness.retry_on_stall(attempt, on_stall, attempts=attempts)
 
     yield open_notebook
     for stem, page in loaded_pages:

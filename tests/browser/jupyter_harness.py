@@ -343,3 +343,21 @@ def wait_for_voila_page(page, server: ServerProcess, ready_selector: str, *,
             raise PageError(f"{ready_selector!r} did not appear within {timeout:.0f} s; page text:\n"
                             f"{body[-2000:]}\nserver log:\n{server.log_tail()}")
         page.wait_for_timeout(250)
+
+
+def retry_on_stall(attempt, on_stall=None, attempts: int = 2):
+    """Return ``attempt(n)`` for the first n = 1, 2, ... that does not stall.
+
+    Only a :class:`VoilaStall` is retried, and at most ``attempts`` calls are made
+    (two: the stall retried once); every other exception is a failure and propagates
+    at once.  ``on_stall(n, stall)`` is told about each stall that is retried.
+    """
+    for n in range(1, attempts + 1):
+        try:
+            return attempt(n)
+        except VoilaStall as stall:
+            if n == attempts:
+                raise
+            if on_stall is not None:
+                on_stall(n, stall)
+    raise ValueError(f"retry_on_stall: attempts must be at least 1, got {attempts}")

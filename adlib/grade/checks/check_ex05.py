@@ -50,7 +50,11 @@ def test_unbroadcast(student, rng):
     n, m, k = (int(v) for v in rng.integers(2, 5, 3))
     cases = [((k, n, m), (m,)), ((n, m), (n, 1)), ((n, m), ()), ((k, n, m), (n, 1)), ((n, m), (n, m))]
     gs = [_upstream(rng, big) for big, _ in cases]
-    got = student.call(lambda mod: [mod.unbroadcast(g.copy(), small) for g, (_, small) in zip(gs, cases)])
+    def probe(mod):
+        if getattr(mod.unbroadcast, "__module__", None) != mod.__name__:
+            raise InvalidSubmission("unbroadcast must be your own function, not adlib's")
+        return [mod.unbroadcast(g.copy(), small) for g, (_, small) in zip(gs, cases)]
+    got = student.call(probe)
     for g, (big, small), mine in zip(gs, cases, got):
         want = g
         while want.ndim > len(small):

@@ -1,5 +1,5 @@
 """Each function misbehaves in its own way; forward_difference alone is correct."""
-import ctypes
+import faulthandler
 import os
 import sys
 
@@ -20,4 +20,4 @@ def numerical_gradient(f, x, h=1e-5):
 def best_step(method):
     if method == "sideways":
         sys.exit("bye")
-    ctypes.string_at(0)   # a segfault
+    faulthandler._sigsegv()   # a segfault
