@@ -50,6 +50,8 @@ def install() -> Path:
 
 def course(args):
     py = install()
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
+        args = [*args, "--allow-root"]   # JupyterLab refuses root without it (containers, CI)
     return run(py, "-m", "jupyter", "lab", *args, cwd=ROOT / "notebooks")
 
 

@@ -8,10 +8,13 @@ __all__ = ["EXERCISES", "Exercise", "identify"]
 
 
 class Exercise:
-    def __init__(self, key, filename, title):
+    def __init__(self, key, filename, title, forbid=()):
         self.key = key              # "ex01"
         self.filename = filename    # the file name students edit and submit
         self.title = title
+        # adlib's own answers to this exercise: while it is graded, calling them
+        # raises an error instead of earning points the student's code did not earn.
+        self.forbid = tuple(forbid)
 
     @property
     def number(self):
@@ -26,13 +29,21 @@ class Exercise:
         return f"Exercise({self.key}: {self.title})"
 
 
+_DIFFERENTIATE = ("derivative", "jvp", "grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp")
+
 EXERCISES = {e.key: e for e in [
-    Exercise("ex01", "ex01_finite_differences.py", "Finite differences"),
-    Exercise("ex02", "ex02_dual_numbers.py", "Dual numbers from scratch"),
-    Exercise("ex03", "ex03_backprop_value.py", "Backprop for a scalar Value"),
-    Exercise("ex04", "ex04_backprop_by_hand.py", "Backprop by hand"),
+    Exercise("ex01", "ex01_finite_differences.py", "Finite differences",
+             forbid=("forward_difference", "backward_difference", "central_difference", "complex_step",
+                     "numerical_grad", "numerical_jacobian", "optimal_step", "difference",
+                     "default_step") + _DIFFERENTIATE),
+    Exercise("ex02", "ex02_dual_numbers.py", "Dual numbers from scratch", forbid=("Dual",) + _DIFFERENTIATE),
+    Exercise("ex03", "ex03_backprop_value.py", "Backprop for a scalar Value",
+             forbid=("Value", "backward_steps", "topological_order") + _DIFFERENTIATE),
+    Exercise("ex04", "ex04_backprop_by_hand.py", "Backprop by hand", forbid=("Value",) + _DIFFERENTIATE),
+    # adlib.grad itself needs adlib.unbroadcast, so exercise 5 checks that unbroadcast is the student's own.
     Exercise("ex05", "ex05_vjp_rules.py", "VJP rules with defvjp"),
-    Exercise("ex06", "ex06_mlp_backprop.py", "A two-layer MLP's backprop"),
+    Exercise("ex06", "ex06_mlp_backprop.py", "A two-layer MLP's backprop",
+             forbid=("MLP", "Layer", "Neuron") + _DIFFERENTIATE),
 ]}
 
 _KEY = re.compile(r"^(ex\d\d)(?:_|\.py$|$)")

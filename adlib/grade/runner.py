@@ -147,7 +147,7 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024):
                 dst.write(src.read())
             os.chmod(copy, 0o644)
             sandbox = Sandbox(copy, display=displays[key], timeout=timeout, memory_mb=memory_mb,
-                              scratch=private)
+                              scratch=private, forbid=EXERCISES[key].forbid)
             session.sandboxes[key] = sandbox
             started = time.monotonic()
             try:

@@ -8,6 +8,9 @@ trusted grading process forks a child that
   small capture file and works in an empty temporary directory,
 * sets resource limits (CPU time, address space, file size, no core dumps) and,
   when the grader runs as root, drops to the unprivileged user ``nobody``,
+* installs an audit hook (:func:`install_guard`) that lets student code read only
+  the Python installation and its own file, write only in its directory, and
+  start no process, send no signal, load no C code with ctypes,
 * imports the submission from a private copy and runs a trusted *probe*
   ``probe(module, *args)`` against it,
 * sends the probe's result back as JSON (numbers, strings, lists, dicts and
@@ -224,8 +227,9 @@ class Sandbox:
     """
 
     def __init__(self, path, display=None, timeout=5.0, memory_mb=1024, module_name="submission",
-                 scratch=None):
+                 scratch=None, forbid=()):
         self.scratch = scratch   # where each call's empty working directory is made
+        self.forbid = tuple(forbid)   # adlib names that answer the exercise (see exercises.py)
         self.path = os.path.abspath(path)
         self.display = display or os.path.basename(path)
         self.timeout = float(timeout)
@@ -403,6 +407,7 @@ class Sandbox:
         sys.dont_write_bytecode = True
         os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
         install_guard(workdir, self.path, self.roots)
+        _forbid(self.forbid)
         payload = self._run(probe, args)
         body = json.dumps(payload, allow_nan=False).encode("utf-8")
         data = len(body).to_bytes(8, "big") + body
@@ -602,6 +607,50 @@ def install_guard(workdir, submission, roots):  # pragma: no cover - child
                         deny(f"{event.split('.')[-1]} {arg!s:.80} (outside the current directory)")
 
     sys.addaudithook(hook)
+
+
+def _forbid(names):  # pragma: no cover - child
+    """Replace adlib's own answers (e.g. ``central_difference`` in exercise 1) with a refusal.
+
+    Done before the submission is imported, so ``from adlib import X`` binds the refusal.
+    Only the child's copy of adlib changes; the grader's is untouched.
+    """
+    if not names:
+        return
+    originals = {}
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not (module_name == "adlib" or module_name.startswith("adlib.")):
+            continue
+        if module_name.startswith("adlib.grade"):
+            continue
+        for name in names:
+            value = module.__dict__.get(name)
+            if value is not None:
+                originals.setdefault(id(value), (name, value))
+    for module_name, module in list(sys.modules.items()):
+        if module is None or not (module_name == "adlib" or module_name.startswith("adlib.")):
+            continue
+        if module_name.startswith("adlib.grade"):
+            continue
+        for attr, value in list(module.__dict__.items()):
+            if id(value) in originals:
+                setattr(module, attr, _refusal(originals[id(value)][0], value))
+
+
+def _refusal(name, value):
+    message = (f"adlib.{name} is adlib's own answer to this exercise; write it yourself "
+               "(adlib's version is off limits while this exercise is graded)")
+    if isinstance(value, type):
+        def __new__(cls, *args, **kwargs):
+            raise InvalidSubmission(message)
+        return type(value.__name__, (), {"__new__": __new__, "__init_subclass__":
+                                           classmethod(lambda cls, **kw: (_ for _ in ()).throw(
+                                               InvalidSubmission(message)))})
+
+    def refused(*args, **kwargs):
+        raise InvalidSubmission(message)
+    refused.__name__ = getattr(value, "__name__", name)
+    return refused
 
 
 class InvalidSubmission(Exception):

@@ -164,11 +164,13 @@ def make_backprop_stepper_widget(root, rankdir="RL"):
     graph.add_class("adlib-step-graph")
 
     def show():
+        # the readout changes last: a reader (or a browser test) that waits for it to
+        # change then finds the button state and the drawing already updated
+        next_button.disabled = stepper.done
+        # a long chain is wider than a notebook: scroll rather than shrink the text
+        graph.value = f'<div style="overflow-x:auto; max-width:100%">{stepper.graph_svg()}</div>'
         text.value = f"<code>{html.escape(stepper.step_text())}</code>"
         state.value = stepper.state_html()
-        # a long chain drawn left to right is wider than a notebook: scroll rather than shrink the text
-        graph.value = f'<div style="overflow-x:auto; max-width:100%">{stepper.graph_svg()}</div>'
-        next_button.disabled = stepper.done
 
     def on_next(_):
         stepper.next()

@@ -14,7 +14,8 @@ Used by the browser tests' conftest and test files. Nothing here depends on pyte
   labextensions either way).
 * :func:`wait_for_voila_page` waits for a page to finish executing and tells a stalled
   execution (server and kernel idle while the page still shows Voila's spinner,
-  the nbclient hang of jupyter/nbclient#312) apart from every other failure.
+  the nbclient hang of jupyter/nbclient#312) apart from every other failure;
+  :func:`retry_on_stall` retries a stall once and nothing else.
 """
 from __future__ import annotations
 
@@ -35,7 +36,6 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 OFFLINE_TEMPLATE = "adlib-offline"
 
@@ -279,6 +279,9 @@ def install_offline_template(env: dict) -> str:
     """
     stock = _stock_lab_template().read_text()
     offline = CDN_LINK.sub("", stock)
+    left = re.findall(r'(?:href|src)="https?://[^"]+"', offline)
+    if left:
+        raise RuntimeError(f"Voila's lab template still loads from outside after stripping: {left}")
     target = Path(env["JUPYTER_DATA_DIR"]) / "voila" / "templates" / OFFLINE_TEMPLATE
     target.mkdir(parents=True, exist_ok=True)
     (target / "index.html.j2").write_text(offline)
@@ -316,33 +319,50 @@ VOILA_ERROR = "There was an error when executing cell"
 
 
 def wait_for_voila_page(page, server: ServerProcess, ready_selector: str, *,
-                        timeout: float = 120.0, idle_window: float = 12.0) -> None:
+                        timeout: float = 120.0, idle_window: float = 12.0, settle: float = 3.0) -> None:
     """Wait until Voila has executed the notebook and ``ready_selector`` is visible.
 
     Raises :class:`VoilaStall` when the page still shows Voila's spinner while the
-    server and its kernel have used (almost) no CPU for ``idle_window`` seconds;
-    raises :class:`PageError` for an execution error or a timeout.
+    server and its kernel have used (almost) no CPU for ``idle_window`` seconds.
+    Raises :class:`PageError` when the spinner has been gone for ``settle`` seconds
+    without the selector and the page shows an error (Voila stops at a failing
+    cell), when the server exits, or after ``timeout`` seconds.
     """
-    deadline = time.monotonic() + timeout
-    last_cpu, last_progress = server.cpu_seconds(), time.monotonic()
+    start = time.monotonic()
+    last_cpu, last_progress = server.cpu_seconds(), start
+    finished_at = None
     while True:
-        if page.locator(ready_selector).first.is_visible() and not page.locator("#loading").is_visible():
+        now = time.monotonic()
+        spinning = page.locator("#loading").is_visible()
+        if not spinning and page.locator(ready_selector).first.is_visible():
             return
-        body = page.locator("body").inner_text(timeout=5000) if page.locator("body").count() else ""
-        if VOILA_ERROR in body or "Traceback" in body:
-            raise PageError(f"the notebook raised while Voila executed it:\n{body[-3000:]}")
         if server.proc.poll() is not None:
             raise PageError(f"the Voila server exited with code {server.proc.returncode}:\n{server.log_tail()}")
-        now, cpu = time.monotonic(), server.cpu_seconds()
-        if cpu - last_cpu > 0.05:        # anything beyond a poll's worth of work counts as progress
-            last_cpu, last_progress = cpu, now
-        elif now - last_progress > idle_window and page.locator("#loading").is_visible():
-            raise VoilaStall(f"server and kernel idle for {now - last_progress:.0f} s while the page "
-                             f"still executes ({body.strip()[:200]!r})")
-        if now > deadline:
+        if spinning:
+            finished_at = None
+            cpu = server.cpu_seconds()
+            if cpu - last_cpu > 0.05:        # anything beyond a poll's worth of work is progress
+                last_cpu, last_progress = cpu, now
+            elif now - last_progress > idle_window:
+                raise VoilaStall(f"server and kernel idle for {now - last_progress:.0f} s while the page "
+                                 f"still executes ({page_text(page)[:200]!r})")
+        else:
+            finished_at = finished_at or now
+            # Widgets render a moment after the spinner goes; an error seen in that moment may be a
+            # traceback a notebook prints on purpose, so only a page that has settled counts.
+            if now - finished_at > settle:
+                text = page_text(page)
+                if VOILA_ERROR in text or "Traceback" in text:
+                    raise PageError(f"the notebook raised while Voila executed it:\n{text[-3000:]}")
+        if now - start > timeout:
             raise PageError(f"{ready_selector!r} did not appear within {timeout:.0f} s; page text:\n"
-                            f"{body[-2000:]}\nserver log:\n{server.log_tail()}")
+                            f"{page_text(page)[-2000:]}\nserver log:\n{server.log_tail()}")
         page.wait_for_timeout(250)
+
+
+def page_text(page) -> str:
+    body = page.locator("body")
+    return body.inner_text(timeout=5000) if body.count() else ""
 
 
 def retry_on_stall(attempt, on_stall=None, attempts: int = 2):
