@@ -75,3 +75,23 @@ def test_numpy_asarray_and_float_are_refused_with_a_hint():
         adlib.grad(lambda x: np.linalg.norm(x))(np.ones(2))
     with pytest.raises(AttributeError, match="adlib.numpy has no differentiable 'fft'"):
         anp.fft
+
+
+def test_a_vjp_returning_the_wrong_shape_is_named():
+    import adlib
+    import adlib.numpy as anp
+
+    @adlib.primitive
+    def add_row(x, row):
+        return x + row
+
+    # forgot to unbroadcast: the row's gradient comes back with x's shape
+    adlib.defvjp(add_row, lambda g, ans, x, row: g, lambda g, ans, x, row: g)
+    x, row = np.ones((4, 3)), np.ones(3)
+    with pytest.raises(ValueError, match=r"add_row for argument 1 returned shape \(4, 3\).*shape \(3,\).*unbroadcast"):
+        adlib.grad(lambda r: anp.sum(add_row(x, r)))(row)
+
+    # too small: would otherwise be broadcast silently into a wrong gradient
+    adlib.defvjp(add_row, lambda g, ans, x, row: g[:1], lambda g, ans, x, row: g.sum(0))
+    with pytest.raises(ValueError, match=r"add_row for argument 0 returned shape \(1, 3\)"):
+        adlib.grad(lambda x: anp.sum(add_row(x, row)))(x)

@@ -220,9 +220,24 @@ def backward(end_node, g, wanted):
             argnums = tuple(i for i, _ in node.parents)
             outs = prim.vjp_all(g, node.ans, node.args, node.kwargs, argnums)
             for (argnum, parent), pg in zip(node.parents, outs):
-                _accumulate(grads, owned, parent, pg)
+                _accumulate(grads, owned, parent, _checked(pg, parent, prim, argnum))
             continue
         for argnum, parent in node.parents:
             pg = prim.vjp_for(argnum)(g, node.ans, *node.args, **node.kwargs)
-            _accumulate(grads, owned, parent, pg)
+            _accumulate(grads, owned, parent, _checked(pg, parent, prim, argnum))
     return [grads.get(n) for n in wanted]
+
+
+def _checked(pg, parent, prim, argnum):
+    """A VJP rule must return a gradient of its argument's own shape; say so plainly if not.
+
+    Without this check a too-small gradient (a rule that forgot to sum over a
+    broadcast axis the other way round) would be broadcast silently into a wrong one.
+    """
+    got, want = np.shape(pg), np.shape(parent.ans)
+    if got != want:
+        raise ValueError(
+            f"the gradient rule (VJP) of {prim.name} for argument {argnum} returned shape {got}, "
+            f"but that argument has shape {want}; a VJP must return a gradient of its argument's "
+            f"shape (if the argument was broadcast, sum the gradient back with adlib.unbroadcast)")
+    return pg
