@@ -12,6 +12,9 @@ import pytest
 from adlib.grade.cli import main
 from adlib.grade.exercises import EXERCISES
 
+sys.path.insert(0, str(Path(__file__).resolve().parent / "grade_fixtures"))
+from mistakes import MISTAKES, write_wrong_solution  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises" / "source"
 STUDENT = ROOT / "exercises"
@@ -77,37 +80,42 @@ def test_stubs_score_zero_with_not_implemented(tmp_path):
 
 # (fixture, exercise, the tests that must fail, a phrase the feedback must contain)
 WRONG = [
-    ("ex03_overwrite.py", "ex03",
+    ("ex03_overwrite", "ex03",
      {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1 (35 at x = 17)",
       "x * x and x + x use x twice in one operation",
       "backward() on a graph with shared nodes matches central differences"},
      "overwritten (=) where it must be accumulated (+=)"),
-    ("ex03_exp_times_input.py", "ex03", {"the backward rule of exp(a)"},
+    ("ex03_exp_times_input", "ex03", {"the backward rule of exp(a)"},
      "the derivative of exp multiplied by its input"),
-    ("ex03_recursive_topo.py", "ex03", {"backward() on a chain 20,000 operations deep (no recursion)"},
+    ("ex03_recursive_topo", "ex03", {"backward() on a chain 20,000 operations deep (no recursion)"},
      "recursive topological sort"),
-    ("ex02_cos_sign.py", "ex02", {"exp, sin, cos and log of a Dual (and of a plain number) [cos]"},
+    ("ex02_cos_sign", "ex02", {"exp, sin, cos and log of a Dual (and of a plain number) [cos]"},
      "sign error"),
-    ("ex04_missing_relu_mask.py", "ex04",
+    ("ex04_missing_relu_mask", "ex04",
      {"dW = (dH ⊙ relu'(W x + b)) xᵀ, shaped like W", "dx = Wᵀ (dH ⊙ relu'(W x + b))",
       "db = dH ⊙ relu'(W x + b)"},
      "the relu derivative is missing"),
-    ("ex05_missing_unbroadcast.py", "ex05",
+    ("ex05_missing_unbroadcast", "ex05",
      {"the VJPs of a + b when b is broadcast", "adlib.grad through your primitives gives the right gradients"},
      "missing unbroadcast"),
-    ("ex05_wrong_reduction.py", "ex05",
+    ("ex05_wrong_reduction", "ex05",
      {"the VJP of a sum over one axis", "adlib.grad through your primitives gives the right gradients"},
      "wrong reduction"),
-    ("ex06_sum_not_mean.py", "ex06",
+    ("ex06_sum_not_mean", "ex06",
      {"the gradient for W1", "the gradient for b1", "the gradient for w2", "the gradient for b2",
       "train reaches 95% accuracy on fresh two-moons data"},
      "n times too large"),
 ]
 
 
+def test_every_mistake_is_graded():
+    assert {w[0] for w in WRONG} == set(MISTAKES)
+
+
 @pytest.mark.parametrize("fixture, key, failing, phrase", WRONG, ids=[w[0] for w in WRONG])
 def test_wrong_solutions_lose_the_expected_points(tmp_path, fixture, key, failing, phrase):
-    target = place(tmp_path, FIXTURES / "wrong" / fixture, key)
+    assert MISTAKES[fixture][0] == key
+    target = write_wrong_solution(fixture, tmp_path / "submission")
     code, results = grade(tmp_path, target)
     assert code == 0
     tests = by_exercise(results)[EXERCISES[key].number]
@@ -137,7 +145,7 @@ def test_gradescope_format(tmp_path):
 
 
 def test_seed_reproduces_the_inputs(tmp_path, capsys):
-    target = place(tmp_path, FIXTURES / "wrong" / "ex02_cos_sign.py", "ex02")
+    target = write_wrong_solution("ex02_cos_sign", tmp_path / "submission")
     main([str(target), "--seed", "4321"])
     first = capsys.readouterr().out
     main([str(target), "--seed", "4321"])

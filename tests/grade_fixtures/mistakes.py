@@ -1,0 +1,92 @@
+"""Realistic wrong solutions, each the reference solution with one mistake.
+
+A mistake is written as the exact lines of ``exercises/source/<exercise>.py``
+it replaces, so every fixture stays in step with the reference and a reader
+sees the mistake itself rather than a whole copied file.
+"""
+from pathlib import Path
+
+from adlib.grade.exercises import EXERCISES
+
+SOURCE = Path(__file__).resolve().parents[2] / "exercises" / "source"
+
+# name: (exercise, [(reference text, wrong text), ...])
+MISTAKES = {
+    "ex02_cos_sign": ("ex02", [
+        ("return Dual(math.cos(x.real), -math.sin(x.real) * x.dual)",
+         "return Dual(math.cos(x.real), math.sin(x.real) * x.dual)"),
+    ]),
+    "ex03_overwrite": ("ex03", [
+        ("self.grad += out.grad\n            other.grad += out.grad",
+         "self.grad = out.grad\n            other.grad = out.grad"),
+        ("self.grad += other.data * out.grad\n            other.grad += self.data * out.grad",
+         "self.grad = other.data * out.grad\n            other.grad = self.data * out.grad"),
+        ("self.grad += n * self.data ** (n - 1) * out.grad", "self.grad = n * self.data ** (n - 1) * out.grad"),
+        ("self.grad += out.data * out.grad", "self.grad = out.data * out.grad"),
+    ]),
+    "ex03_exp_times_input": ("ex03", [
+        ("self.grad += out.data * out.grad", "self.grad += self.data * out.data * out.grad"),
+    ]),
+    "ex03_recursive_topo": ("ex03", [
+        ("""        order, visited = [], set()
+        stack = [(self, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if children_done:
+                order.append(node)
+                continue
+            if node in visited:
+                continue
+            visited.add(node)
+            stack.append((node, True))
+            for child in node._prev:
+                if child not in visited:
+                    stack.append((child, False))
+""", """        # micrograd's recursive topological sort
+        order, visited = [], set()
+
+        def build_topo(v):
+            if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                    build_topo(child)
+                order.append(v)
+        build_topo(self)
+"""),
+    ]),
+    "ex04_missing_relu_mask": ("ex04", [
+        ("dU2 = dH * (U2 > 0)", "dU2 = dH   # forgot relu's derivative"),
+    ]),
+    "ex05_missing_unbroadcast": ("ex05", [
+        ("return unbroadcast(g, np.shape(b))", "return g"),
+    ]),
+    "ex05_wrong_reduction": ("ex05", [
+        ("return np.broadcast_to(np.expand_dims(g, axis), x.shape).astype(float)",
+         "return np.ones_like(x) * np.mean(g)   # right only when g is all ones"),
+    ]),
+    "ex06_sum_not_mean": ("ex06", [
+        ("dz = (1.0 / (1.0 + np.exp(-z)) - y) / n", "dz = (1.0 / (1.0 + np.exp(-z)) - y)   # sum, not mean"),
+    ]),
+}
+
+
+def wrong_solution(name):
+    """(exercise key, source text) of the named wrong solution."""
+    key, edits = MISTAKES[name]
+    text = (SOURCE / EXERCISES[key].filename).read_text()
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise AssertionError(f"mistake {name}: expected the reference {EXERCISES[key].filename} to contain "
+                                 f"exactly once:\n{old}\n(found {text.count(old)}); update MISTAKES")
+        text = text.replace(old, new)
+    return key, text
+
+
+def write_wrong_solution(name, folder):
+    """Write the named wrong solution into folder under its exercise's file name; return the path."""
+    key, text = wrong_solution(name)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / EXERCISES[key].filename
+    path.write_text(text)
+    return path
