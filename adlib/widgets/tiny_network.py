@@ -24,7 +24,8 @@ import adlib
 __all__ = [
     "WEIGHTS", "LECTURE_SETTING", "tiny_network_forward", "tiny_network_loss",
     "tiny_network_gradient", "lecture_loss", "CountingLoss", "random_search", "grid_search",
-    "grid_search_evaluations", "evaluations_to_reach", "gradient_descent", "network_svg", "make_tiny_network_widget",
+    "grid_search_evaluations", "evaluations_to_reach", "gradient_descent", "network_svg", "network_labels",
+    "label_box", "make_tiny_network_widget",
 ]
 
 #: The four weights, in the order every function here takes them.
@@ -171,32 +172,87 @@ def gradient_descent(loss, start, learning_rate=0.05, tol=1e-6, max_steps=10_000
 # ---------------------------------------------------------------------------
 # Drawing and the widget
 
-def network_svg(x, w1_1, w1_2, w2_1, w2_2, target, width=420, height=220):
-    """An SVG drawing of the network: edge width ~ |weight|, blue positive, red negative."""
+#: Where the drawing puts each neuron (SVG user units; the drawing is SVG_WIDTH x SVG_HEIGHT).
+SVG_WIDTH, SVG_HEIGHT, NODE_RADIUS = 540, 256, 22
+NODE_CENTRES = {"x": (100, 115), "h1": (260, 50), "h2": (260, 180), "y": (420, 115)}
+
+
+def _edge_label_anchor(a, b, stroke):
+    """Where an edge's label goes: beside the edge's middle, on the side away from the
+    other edges, with the text growing away from the line so that it never crosses it.
+
+    Returns (x, y_top, text-anchor): the label's corner nearest the line and how to anchor it.
+    """
+    (x1, y1), (x2, y2) = a, b
+    length = ((x2 - x1) ** 2 + (y2 - y1) ** 2) ** 0.5
+    nx, ny = -(y2 - y1) / length, (x2 - x1) / length        # a unit normal to the edge
+    upper = (y1 + y2) / 2 < SVG_HEIGHT / 2
+    if (ny < 0) != upper:                                   # point away from the middle of the figure
+        nx, ny = -nx, -ny
+    gap = 5 + stroke / 2
+    cx, cy = (x1 + x2) / 2 + gap * nx, (y1 + y2) / 2 + gap * ny
+    return cx, cy, ("end" if nx < 0 else "start")
+
+
+def network_labels(x, w1_1, w1_2, w2_1, w2_2, target):
+    """Every text of the drawing as (text, x, y_baseline, text-anchor, font size).
+
+    The positions are chosen so that no two texts overlap and no text sits on a
+    neuron or an edge (the tests check it with :func:`label_box`).
+    """
     h1, h2, y = tiny_network_forward(x, w1_1, w1_2, w2_1, w2_2)
     loss = tiny_network_loss(x, w1_1, w1_2, w2_1, w2_2, target)
-    nodes = {"x": (60, height / 2), "h1": (width / 2, height * 0.25),
-             "h2": (width / 2, height * 0.75), "y": (width - 60, height / 2)}
-    edges = [("x", "h1", w1_1, "w1_1"), ("x", "h2", w1_2, "w1_2"),
-             ("h1", "y", w2_1, "w2_1"), ("h2", "y", w2_2, "w2_2")]
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'class="adlib-network" role="img" aria-label="tiny network">']
-    for a, b, w, name in edges:
-        (x1, y1), (x2, y2) = nodes[a], nodes[b]
+    r, (xx, xy), (h1x, h1y), (h2x, h2y), (yx, yy) = NODE_RADIUS, *NODE_CENTRES.values()
+    labels = [
+        (f"x = {x:.2f}", xx - r - 6, xy + 4, "end", 12),              # left of the input
+        (f"h1 = {h1:.2f}", h1x, h1y - r - 8, "middle", 12),           # above the upper neuron
+        (f"h2 = {h2:.2f}", h2x, h2y + r + 16, "middle", 12),          # below the lower neuron
+        (f"y = {y:.2f}", yx + r + 6, yy - 4, "start", 12),            # right of the output ...
+        (f"target = {target:.2f}", yx + r + 6, yy + 12, "start", 12),  # ... with its target below
+        # the loss has the bottom line to itself, well below the h2 label
+        (f"loss = (y - target)^2 = {loss:.6f}", 10, SVG_HEIGHT - 10, "start", 13),
+    ]
+    for a, b, w, name in _edges(w1_1, w1_2, w2_1, w2_2):
+        cx, cy, anchor = _edge_label_anchor(NODE_CENTRES[a], NODE_CENTRES[b], _stroke(w))
+        above = cy < (NODE_CENTRES[a][1] + NODE_CENTRES[b][1]) / 2
+        # baseline: above the edge, clear of the underscores' descent; below it, one ascent down
+        baseline = cy - 4 if above else cy + 10
+        labels.append((f"{name} = {w:.2f}", cx, baseline, anchor, 12))
+    return labels
+
+
+def label_box(text, x, y, anchor, size):
+    """A generous bounding box (left, top, right, bottom) of an SVG text in a sans-serif font."""
+    width = 0.6 * size * len(text)            # wider than any digit-and-letter string really is
+    left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+    return left, y - 0.8 * size, left + width, y + 0.25 * size
+
+
+def _edges(w1_1, w1_2, w2_1, w2_2):
+    return [("x", "h1", w1_1, "w1_1"), ("x", "h2", w1_2, "w1_2"),
+            ("h1", "y", w2_1, "w2_1"), ("h2", "y", w2_2, "w2_2")]
+
+
+def _stroke(w):
+    """Edge width grows with |weight| (capped, so a huge weight does not swallow the drawing)."""
+    return 1 + 3 * min(abs(w), 3.0)
+
+
+def network_svg(x, w1_1, w1_2, w2_1, w2_2, target):
+    """An SVG drawing of the network: edge width ~ |weight|, blue positive, red negative."""
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{SVG_WIDTH}" height="{SVG_HEIGHT}" '
+             f'viewBox="0 0 {SVG_WIDTH} {SVG_HEIGHT}" style="max-width:100%; height:auto" '
+             f'class="adlib-network" role="img" aria-label="tiny network" font-family="sans-serif">']
+    for a, b, w, _name in _edges(w1_1, w1_2, w2_1, w2_2):
+        (x1, y1), (x2, y2) = NODE_CENTRES[a], NODE_CENTRES[b]
         colour = "#1f77b4" if w >= 0 else "#d62728"
-        stroke = 1 + 3 * min(abs(w), 3.0)
         parts.append(f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" '
-                     f'stroke="{colour}" stroke-width="{stroke:.1f}"/>')
-        parts.append(f'<text x="{(x1 + x2) / 2:.0f}" y="{(y1 + y2) / 2 - 8:.0f}" font-size="12" '
-                     f'text-anchor="middle">{name} = {w:.2f}</text>')
-    labels = {"x": f"x = {x:.2f}", "h1": f"h1 = {h1:.2f}", "h2": f"h2 = {h2:.2f}", "y": f"y = {y:.2f}"}
-    for name, (cx, cy) in nodes.items():
-        parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="22" fill="#f5f5f5" stroke="#333"/>')
-        parts.append(f'<text x="{cx:.0f}" y="{cy + 40:.0f}" font-size="12" text-anchor="middle">'
-                     f'{labels[name]}</text>')
-    parts.append(f'<text x="{width - 60:.0f}" y="{height / 2 - 30:.0f}" font-size="12" '
-                 f'text-anchor="middle">target {target:.2f}</text>')
-    parts.append(f'<text x="10" y="{height - 8:.0f}" font-size="13">loss = (y - target)^2 = {loss:.6f}</text>')
+                     f'stroke="{colour}" stroke-width="{_stroke(w):.1f}"/>')
+    for cx, cy in NODE_CENTRES.values():
+        parts.append(f'<circle cx="{cx:.0f}" cy="{cy:.0f}" r="{NODE_RADIUS}" fill="#f5f5f5" stroke="#333"/>')
+    for text, tx, ty, anchor, size in network_labels(x, w1_1, w1_2, w2_1, w2_2, target):
+        parts.append(f'<text x="{tx:.0f}" y="{ty:.0f}" font-size="{size}" text-anchor="{anchor}">'
+                     f'{text}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
