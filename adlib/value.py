@@ -77,6 +77,36 @@ def _number(x, what):
     raise TypeError(f"{what}: expected a number or a Value, got {_kind(x)} ({x!r:.40})")
 
 
+def _unary_method(name):
+    """The method ``v.<name>()``: _apply_rule for one rule, with the rule's parts looked up once."""
+    rule = _UNARY[name]
+    on_float, scalar, derivative = rule.on_float, rule.scalar, rule.derivative
+    op = _OP_NAMES.get(name, name)
+    if scalar is None:  # pragma: no cover - every rule has a float version today
+        def method(self):
+            return self._apply_rule(rule)
+    else:
+        def method(self):
+            x = self.data
+            try:
+                ans = scalar(x)          # rule.on_float's fast path, without its indirection
+            except (ValueError, OverflowError, ZeroDivisionError):
+                ans = on_float(x)        # numpy's inf or nan, with its warning
+            out = _new(Value)
+            out._mark = None
+            out.data = ans
+            out.grad = 0.0
+            out._a = self
+            out._b = None
+            d = derivative(x, ans)
+            out._da = d if type(d) is float else float(d)
+            out._op = op
+            return out
+    method.__name__, method.__qualname__ = name, f"Value.{name}"
+    method.__doc__ = f"{name} of this Value as a new node: {rule.math}."
+    return method
+
+
 class Value:
     """One scalar in a computation graph: ``data``, ``grad`` and how it was computed.
 
@@ -233,7 +263,10 @@ class Value:
         else:
             return _binary(_DIV, self, other, "/")
         x = self.data
-        ans = _div(x, y)
+        try:
+            ans = x / y
+        except ZeroDivisionError:        # rules.div: numpy's inf or nan, with its warning
+            ans = _div(x, y)
         out = _new(Value)
         out._mark = None
         out.data = ans
@@ -307,15 +340,15 @@ class Value:
         out._op = op or _OP_NAMES.get(rule.name, rule.name)
         return out
 
-    def exp(self): return self._apply_rule(_UNARY["exp"])
-    def log(self): return self._apply_rule(_UNARY["log"])
-    def sin(self): return self._apply_rule(_UNARY["sin"])
-    def cos(self): return self._apply_rule(_UNARY["cos"])
-    def tan(self): return self._apply_rule(_UNARY["tan"])
-    def tanh(self): return self._apply_rule(_UNARY["tanh"])
-    def sigmoid(self): return self._apply_rule(_UNARY["sigmoid"])
-    def sqrt(self): return self._apply_rule(_UNARY["sqrt"])
-    def relu(self): return self._apply_rule(_UNARY["relu"])
+    exp = _unary_method("exp")
+    log = _unary_method("log")
+    sin = _unary_method("sin")
+    cos = _unary_method("cos")
+    tan = _unary_method("tan")
+    tanh = _unary_method("tanh")
+    sigmoid = _unary_method("sigmoid")
+    sqrt = _unary_method("sqrt")
+    relu = _unary_method("relu")
 
     # -- comparisons look at data (so max(0, v) and sorting work); == stays identity --
     def __lt__(self, other): return self.data < _data(other, "<")
@@ -335,53 +368,32 @@ class Value:
     def backward(self, grad=1.0):
         """Fill ``.grad`` of every Value this one depends on with d(self)/d(that Value).
 
-        Visits the graph in reverse topological order with an explicit stack, so
-        graphs of any depth work (no recursion).  Leaves accumulate across calls;
-        inner nodes are reset for each call (see the module docstring).
+        Visits the graph in reverse topological order (the order of
+        :func:`adlib.graph.topological_order`, so :func:`adlib.backward_steps`
+        explains exactly these additions).  Any depth works: past Python's
+        recursion limit the walk continues with an explicit stack.  Leaves
+        accumulate across calls; inner nodes are reset for each call (see the
+        module docstring).
         """
         if type(grad) is not float:
             grad = _number(grad, "Value.backward(grad)")
-        # graph.topological_order, inlined (the same depth-first walk, so the same
-        # order), with marks on the nodes instead of a set of visited ones: the walk
-        # is most of backward's time on small graphs.  Finishing a node is also the
-        # moment to reset an inner node's grad.
-        entered, done = object(), object()   # fresh tokens: marks of earlier walks mean nothing
+        if self._a is None:           # a leaf: d self / d self = 1, nothing else to do
+            self.grad += grad
+            return
         order = []
-        stack = [self]
-        push, pop, append = stack.append, stack.pop, order.append
-        while stack:
-            v = pop()
-            m = v._mark
-            if m is entered:          # its parents are all in order: finish it
-                v._mark = done
-                if v._a is not None:
-                    v.grad = 0.0
-                append(v)
-                continue
-            if m is done:             # a second push of a node finished through another path
-                continue
-            a = v._a
-            if a is None:             # a leaf finishes at once (what a push and pop would do)
-                v._mark = done
-                append(v)
-                continue
-            v._mark = entered
-            push(v)
-            if a._mark is not done:
-                push(a)
-            b = v._b
-            if b is not None and b._mark is not done:
-                push(b)
+        try:
+            _visit(self, object(), order.append)
+        except RecursionError:        # deeper than the recursion limit allows: start again
+            order = []
+            _walk(self, object(), order.append)
         self.grad += grad
         try:
-            for v in reversed(order):
-                a = v._a
-                if a is not None:
-                    g = v.grad
-                    a.grad += v._da * g
-                    b = v._b
-                    if b is not None:
-                        b.grad += v._db * g
+            for v in reversed(order):     # every user of v has passed its gradient to v by now
+                g = v.grad
+                v._a.grad += v._da * g
+                b = v._b
+                if b is not None:
+                    b.grad += v._db * g
         except TypeError:
             if v._da is None:
                 raise ValueError(f"Value.backward: the node {v!r} (op {v._op!r}) was built with "
@@ -396,6 +408,53 @@ class Value:
             self._a.grad += self._da * g
         if self._b is not None:
             self._b.grad += self._db * g
+
+
+# The graph walk of backward(): graph.topological_order's depth-first post-order
+# (second operand explored first), restricted to inner nodes -- a leaf has no
+# parents, so where it sits in the order changes no gradient -- with marks on the
+# nodes instead of a set of visited ones.  Each walk marks with a fresh token, so
+# marks left by earlier walks mean nothing.  Finishing an inner node is also the
+# moment to reset its grad.  _visit recurses (the fastest walk for the small
+# graphs of everyday use); _walk is the same walk with an explicit stack, for
+# graphs deeper than Python's recursion limit.
+
+def _visit(v, done, append):
+    """Append every unmarked inner node that inner node v depends on, then v."""
+    v._mark = done
+    b = v._b
+    if b is not None and b._a is not None and b._mark is not done:
+        _visit(b, done, append)
+    a = v._a
+    if a._a is not None and a._mark is not done:
+        _visit(a, done, append)
+    v.grad = 0.0
+    append(v)
+
+
+def _walk(root, done, append):
+    """_visit(root, done, append) without recursion."""
+    entered = object()
+    stack = [root]
+    push, pop = stack.append, stack.pop
+    while stack:
+        v = pop()
+        m = v._mark
+        if m is entered:          # its parents are all in order: finish it
+            v._mark = done
+            v.grad = 0.0
+            append(v)
+            continue
+        if m is done:             # a second push of a node finished through another path
+            continue
+        v._mark = entered
+        push(v)
+        a = v._a
+        if a._a is not None and a._mark is not done:
+            push(a)
+        b = v._b
+        if b is not None and b._a is not None and b._mark is not done:
+            push(b)
 
 
 _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",

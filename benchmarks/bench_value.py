@@ -15,6 +15,17 @@ Targets (issue 3): demo forward+backward >= 5x faster than micrograd, its
 backward pass alone >= 1.5x; a chain 10^6 operations deep works at the default
 recursion limit at <= 1.5x the demo's time per operation; the gradient of a
 13-operation function with a fresh graph per call in <= 1/4 of micrograd's time.
+
+Why the chain misses its target (measured on CPython 3.11, see the diagnosis rows):
+about half of its time is the garbage collector's full collections, each of which
+rescans every live node while the chain grows (the collector runs one whenever the
+survivors grew by 25%, so ~9 of them over 10^6 nodes).  adlib's nodes form no
+reference cycles, but the collector cannot know that: on CPython every instance of
+a class defined in Python is tracked (even a float subclass with ``__slots__ = ()``),
+and Values must stay objects with a stable identity (``_prev``, ``id(v)``, sets and
+dicts of nodes rely on it).  Freeing the chain from the collector would need either
+untracked storage with Values re-created on demand (breaking identity) or changing
+the collector's settings, which would change it for the user's code as well.
 """
 from __future__ import annotations
 
@@ -100,19 +111,43 @@ def chain(V, n):
     return x, v
 
 
+class _FullCollections:
+    """Counts the garbage collector's full (generation 2) collections and their CPU time."""
+
+    def __init__(self):
+        self.count, self.time, self._t0 = 0, 0.0, None
+
+    def __call__(self, phase, info):
+        if info["generation"] != 2:
+            return
+        if phase == "start":
+            self._t0 = _clock()
+        elif self._t0 is not None:
+            self.count += 1
+            self.time += _clock() - self._t0
+
+    def __enter__(self):
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self)
+
+
 def bench_chain(n=1_000_000):
     gc.collect()
     limit = sys.getrecursionlimit()
-    t0 = _clock()
-    x, v = chain(Value, n)
-    t1 = _clock()
-    v.backward()
-    t2 = _clock()
+    with _FullCollections() as full:
+        t0 = _clock()
+        x, v = chain(Value, n)
+        t1 = _clock()
+        v.backward()
+        t2 = _clock()
     expected = 0.999999 ** (n // 2)
     ok = abs(x.grad - expected) <= 1e-9 * expected
     del v
     result = {"n": n, "build": t1 - t0, "backward": t2 - t1, "ok": ok, "limit": limit,
-              "limit_after": sys.getrecursionlimit()}
+              "limit_after": sys.getrecursionlimit(), "full_gcs": full.count, "full_gc_time": full.time}
     # Diagnosis only: the same chain with the collector paused, to show how much of the
     # time above is the garbage collector scanning a million live nodes (not the engine).
     gc.collect()
@@ -214,6 +249,8 @@ def run() -> str:
                 f"{per_op_demo * 1e9:.0f} ns/op), gradient {'correct' if ch['ok'] else 'WRONG'} | "
                 f"depth 2000: {mg_chain} | {rel:.2f}x the demo's time per op | <= 1.5x: "
                 f"{_verdict(rel <= 1.5 and ch['ok'] and ch['limit_after'] == ch['limit'])} |")
+    rows.append(f"| (diagnosis) of the chain's time: {ch['full_gcs']} full garbage collections | "
+                f"{ch['full_gc_time']:.2f} s | | | not a target |")
     rows.append(f"| (diagnosis) the same chain with the garbage collector paused | "
                 f"{ch['no_gc']:.2f} s ({ch['no_gc'] / ch['n'] * 1e9:.0f} ns/op) | | "
                 f"{ch['no_gc'] / ch['n'] / per_op_demo:.2f}x the demo's time per op | not a target |")

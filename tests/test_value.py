@@ -1,4 +1,6 @@
 """adlib.Value: the lecture's worked examples, micrograd's semantics, depth, bad input."""
+import gc
+import inspect
 import math
 import sys
 import warnings
@@ -317,3 +319,85 @@ def test_numpy_functions_on_a_value():
     assert x.grad == pytest.approx(2.0)
     with pytest.raises(TypeError, match="numpy.maximum"):
         np.maximum(x, 1.0)
+
+
+# --- the fast paths keep the reference semantics -----------------------------------------------
+
+def _shared_graph(depth, seed):
+    """A graph whose nodes have several users (so the order of additions matters), depth ~ 3 depth."""
+    rng = np.random.default_rng(seed)
+    x, w = Value(float(rng.uniform(0.5, 1.5)), label="x"), Value(float(rng.uniform(-1, 1)), label="w")
+    v = x
+    for k in range(depth):
+        u = v * w if k % 3 else (v * 0.7).tanh()
+        v = u + v * 0.3 - w / (1.0 + v * v)
+    return x, w, v
+
+
+@pytest.mark.parametrize("depth", [3, 40, 2_000])   # 2000: paths of 4000+ nodes, past the recursion limit
+def test_backward_adds_in_the_order_backward_steps_explains(depth):
+    # backward() recurses on small graphs and falls back to an explicit stack on deep ones;
+    # either way each gradient must be the exact float backward_steps explains
+    limit = sys.getrecursionlimit()
+    x, w, v = _shared_graph(depth, seed=depth)
+    v.backward()
+    expected = adlib.backward_steps(v).grads
+    assert sys.getrecursionlimit() == limit
+    nodes = adlib.topological_order(v)
+    assert len(nodes) > 3 * depth
+    assert [n.grad for n in nodes] == [expected[n] for n in nodes]
+    assert sum(n.grad != 0.0 for n in nodes) > len(nodes) // 2   # (deep down the gradients underflow)
+
+
+def test_backward_called_near_the_recursion_limit():
+    # a caller already deep in its own recursion still gets its gradients (no RecursionError)
+    x, w, v = _shared_graph(30, seed=1)
+    v.backward()
+    expected = (x.grad, w.grad)
+    x.grad = w.grad = 0.0
+
+    def dive(k):
+        if k == 0:
+            v.backward()
+            return
+        dive(k - 1)
+
+    limit = sys.getrecursionlimit()
+    depth_here = len(inspect.stack(0))
+    dive(limit - depth_here - 15)
+    assert (x.grad, w.grad) == expected
+
+
+def test_dropped_graphs_are_freed():
+    # nothing global keeps a graph alive: Values built and dropped do not accumulate
+    def live_values():
+        return sum(type(o) is Value for o in gc.get_objects())
+
+    keep = Value(2.0)
+    gc.collect()
+    before = live_values()
+    for seed in range(30):
+        x, w, v = _shared_graph(200, seed)
+        (v * keep).backward()
+        del x, w, v
+    gc.collect()
+    assert live_values() == before
+    assert keep.grad != 0.0
+
+
+def test_unary_methods_are_the_rules_with_their_edge_cases():
+    # v.exp() and friends are built once per rule; they must agree with the generic path
+    # (adlib.exp(v) -> _apply_rule) everywhere, including at numpy's inf/nan and the kinks
+    points = [0.0, -0.0, 0.3, -2.0, 800.0, -800.0, math.inf, -math.inf, math.nan]
+    for name in ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu"]:
+        assert getattr(Value, name).__qualname__ == f"Value.{name}"
+        for x0 in points:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                a, b = Value(x0), Value(x0)
+                m, g = getattr(a, name)(), getattr(adlib, name)(b)
+                m.backward()
+                g.backward()
+            same = lambda p, q: p == q or (math.isnan(p) and math.isnan(q))  # noqa: E731
+            assert same(m.data, g.data) and same(a.grad, b.grad), (name, x0)
+            assert m._op == g._op and m._prev == {a}

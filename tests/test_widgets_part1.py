@@ -89,6 +89,41 @@ def test_network_svg_shows_the_loss():
     assert f"{loss:.6f}" in svg
 
 
+def _distance_to_box(px, py, box):
+    """Distance from the point(s) (px, py) to the rectangle ``box``; 0 inside it."""
+    left, top, right, bottom = box
+    dx = np.maximum(np.maximum(left - px, 0.0), px - right)
+    dy = np.maximum(np.maximum(top - py, 0.0), py - bottom)
+    return np.hypot(dx, dy)
+
+
+@given(x=st.floats(-2, 2), w=st.tuples(*[st.floats(-3, 3)] * 4), t=st.floats(-3, 3))
+def test_network_svg_texts_never_overlap_each_other_the_neurons_or_the_edges(x, w, t):
+    # over the sliders' whole range: every label is readable (the h2 label once ran into the loss)
+    tn = tiny_network
+    boxes = [(text, tn.label_box(text, *rest)) for text, *rest in tn.network_labels(x, *w, t)]
+    assert len(boxes) == 10
+    for i, (text, (left, top, right, bottom)) in enumerate(boxes):
+        assert 0 <= left and right <= tn.SVG_WIDTH and 0 <= top and bottom <= tn.SVG_HEIGHT, text
+        for other, (l2, t2, r2, b2) in boxes[i + 1:]:
+            assert right <= l2 or r2 <= left or bottom <= t2 or b2 <= top, f"{text!r} overlaps {other!r}"
+        for name, (cx, cy) in tn.NODE_CENTRES.items():
+            assert _distance_to_box(cx, cy, (left, top, right, bottom)) > tn.NODE_RADIUS, f"{text!r} on {name}"
+        for a, b, weight, name in tn._edges(*w):
+            (x1, y1), (x2, y2) = tn.NODE_CENTRES[a], tn.NODE_CENTRES[b]
+            half = tn._stroke(weight) / 2
+            s = np.linspace(0, 1, 401)            # points every half pixel along the edge
+            near = _distance_to_box(x1 + s * (x2 - x1), y1 + s * (y2 - y1), (left, top, right, bottom)).min()
+            assert near > half, f"{text!r} lies on the edge {name}"
+
+
+def test_network_svg_draws_every_label():
+    svg = tiny_network.network_svg(**tiny_network.LECTURE_SETTING)
+    for text, *_ in tiny_network.network_labels(**tiny_network.LECTURE_SETTING):
+        assert f">{text}</text>" in svg
+    assert "h2 = 0.96" in svg and "target = 1.90" in svg
+
+
 def test_tiny_network_widget_follows_its_sliders():
     box = tiny_network.make_tiny_network_widget()
     assert set(box.sliders) == {"x", "w1_1", "w1_2", "w2_1", "w2_2", "target"}

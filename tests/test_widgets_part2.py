@@ -163,6 +163,55 @@ def test_stepper_widget_driven_from_python():
     assert nodes["w"].grad == 0.0                     # stepping never touches the Values' own .grad
 
 
+
+@pytest.mark.parametrize("renderer", ["auto", "plain"])
+def test_sized_svg_scrolls_at_natural_size_or_fits_the_pane(renderer):
+    import re
+    t8, _ = bs.sigmoid_chain()
+    svg = adlib.graph.draw_graph(t8, renderer=renderer).svg
+    natural = bs.sized_svg(svg)
+    fitted = bs.sized_svg(svg, fit=True)
+    for out in (natural, fitted):
+        assert out.startswith("<svg") and out.rstrip().endswith("</svg>")
+        assert "<?xml" not in out and "DOCTYPE" not in out
+        assert len(re.findall(r'\sviewBox="', out[:out.index(">")])) == 1      # exactly one, on the <svg>
+        head = out[:out.index(">")]
+        assert len(re.findall(r'\swidth="', head)) == 1 and len(re.findall(r'\sheight="', head)) <= 1
+    # natural size: as many CSS pixels as the drawing has units, never squeezed by the page
+    (w_units,) = re.findall(r'viewBox="[-0-9. ]*?\s([0-9.]+)\s[0-9.]+"', natural[:natural.index(">")])
+    assert f'width="{float(w_units):g}px"' in natural and "max-width:none" in natural
+    # fitted: as wide as the pane, height from the viewBox
+    assert 'width="100%"' in fitted and "height:auto" in fitted
+    # only the <svg> tag changes: every node, edge and number of the drawing is kept
+    body = svg[svg.index(">", svg.index("<svg")):]
+    assert natural.endswith(body) and fitted.endswith(body)
+
+
+def test_sized_svg_refuses_what_is_not_a_sized_svg():
+    with pytest.raises(ValueError, match="sized_svg"):
+        bs.sized_svg("<div>no drawing</div>")
+
+
+def test_stepper_graph_pane_scrolls_and_fit_toggle_redraws():
+    t8, _ = bs.sigmoid_chain()
+    box = bs.make_backprop_stepper_widget(t8)
+    (graph,) = _by_class(box, "adlib-step-graph")
+    (fit,) = _by_class(box, "adlib-step-fit")
+    (state,) = _by_class(box, "adlib-step-state")
+    # a flex item is never narrower than its content unless min-width is 0: without it the
+    # wide drawing pushes past the page's edge instead of scrolling inside its pane
+    assert graph.layout.min_width == "0" and graph.layout.overflow.startswith("auto")
+    assert graph.layout.max_width == "100%"
+    assert 'px"' in graph.value and 'width="100%"' not in graph.value
+    (next_button,) = _by_class(box, "adlib-step-next")
+    next_button.click()
+    before_state = state.value
+    fit.value = True
+    assert 'width="100%"' in graph.value and state.value == before_state   # same step, smaller drawing
+    assert box.stepper.k == 1
+    fit.value = False
+    assert 'width="100%"' not in graph.value
+
 # --------------------------------------------------------------------------- learning rate
 
 @given(lr=st.floats(min_value=0.0, max_value=0.25), w1=finite, w2=finite)

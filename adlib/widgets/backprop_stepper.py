@@ -9,15 +9,17 @@ widget only wires a button to them.
 DOM classes (the browser tests rely on them): ``adlib-step-next`` (button, one
 step), ``adlib-step-reset`` (button), ``adlib-step-state`` (the gradients filled
 in so far), ``adlib-step-text`` (the current step in words), ``adlib-step-graph``
-(the SVG drawing), ``adlib-backprop-stepper`` (the whole box).
+(the SVG drawing, in a pane that scrolls sideways), ``adlib-step-fit`` (toggle: shrink
+the drawing to the pane's width), ``adlib-backprop-stepper`` (the whole box).
 """
 from __future__ import annotations
 
 import html
+import re
 
 from ..graph import backward_steps, draw_graph
 
-__all__ = ["sigmoid_chain", "reached_nodes", "state_html", "step_text", "graph_svg",
+__all__ = ["sigmoid_chain", "reached_nodes", "state_html", "step_text", "graph_svg", "sized_svg",
            "overwrite_grads", "BackpropStepper", "make_backprop_stepper_widget"]
 
 
@@ -96,6 +98,32 @@ def graph_svg(steps, k, rankdir="LR"):
     return draw_graph(steps.root, grads=steps.grads_after(k), rankdir=rankdir, highlight=highlight).svg
 
 
+_SVG_SIZE = re.compile(r'<svg\b([^>]*?)\swidth="([0-9.]+)(pt|px)?"\s+height="([0-9.]+)(pt|px)?"')
+
+
+def sized_svg(svg, fit=False):
+    """The drawing sized for a notebook page.
+
+    ``fit=False``: its natural size, with Graphviz's points read as CSS pixels (text of
+    14 px instead of 19; a long chain is still wider than the page, and the pane
+    holding it scrolls).  ``fit=True``: as wide as the pane, the height following from
+    the viewBox, so the whole graph is in view (its text small for a long chain).
+    """
+    match = _SVG_SIZE.search(svg)
+    if match is None:
+        raise ValueError("sized_svg: expected an <svg> with width and height attributes")
+    width, height = float(match.group(2)), float(match.group(4))
+    head = f'<svg{match.group(1)}'
+    if "viewBox" not in svg[match.start():svg.index(">", match.start())]:
+        head += f' viewBox="0 0 {width:g} {height:g}"'      # what the browser scales by
+    if fit:
+        head += ' width="100%" style="height:auto; display:block"'
+    else:
+        head += f' width="{width:g}px" height="{height:g}px" style="max-width:none; display:block"'
+    # what precedes <svg> (an XML prolog, a DOCTYPE) has no place inside an HTML page
+    return head + svg[match.end():]
+
+
 def overwrite_grads(steps):
     """Replay a backward pass with the classic bug ``grad[node] = local * upstream`` (no ``+=``).
 
@@ -148,6 +176,8 @@ def make_backprop_stepper_widget(root, rankdir="RL"):
 
     The graph is drawn right to left by default: the output sits at the left edge,
     where backpropagation starts, so the first steps are in view without scrolling.
+    A long graph is wider than the page: its pane scrolls sideways, and the
+    "Fit to width" toggle shrinks the whole graph into view instead.
     """
     import ipywidgets as widgets
 
@@ -156,6 +186,9 @@ def make_backprop_stepper_widget(root, rankdir="RL"):
     next_button.add_class("adlib-step-next")
     reset_button = widgets.Button(description="Reset", icon="undo")
     reset_button.add_class("adlib-step-reset")
+    fit = widgets.ToggleButton(value=False, description="Fit to width", icon="compress",
+                               tooltip="Shrink the whole graph into view (or scroll it sideways at full size)")
+    fit.add_class("adlib-step-fit")
     text = widgets.HTML()
     text.add_class("adlib-step-text")
     state = widgets.HTML()
@@ -167,8 +200,7 @@ def make_backprop_stepper_widget(root, rankdir="RL"):
         # the readout changes last: a reader (or a browser test) that waits for it to
         # change then finds the button state and the drawing already updated
         next_button.disabled = stepper.done
-        # a long chain is wider than a notebook: scroll rather than shrink the text
-        graph.value = f'<div style="overflow-x:auto; max-width:100%">{stepper.graph_svg()}</div>'
+        graph.value = sized_svg(stepper.graph_svg(), fit=fit.value)
         text.value = f"<code>{html.escape(stepper.step_text())}</code>"
         state.value = stepper.state_html()
 
@@ -182,11 +214,20 @@ def make_backprop_stepper_widget(root, rankdir="RL"):
 
     next_button.on_click(on_next)
     reset_button.on_click(on_reset)
+    fit.observe(lambda _change: show(), names="value")
     show()
     # the readout sits left of the drawing, so it stays in view while a wide graph scrolls
-    state.layout = widgets.Layout(min_width="230px", max_width="260px")
-    graph.layout = widgets.Layout(flex="1 1 auto", overflow="auto")
-    box = widgets.VBox([widgets.HBox([next_button, reset_button]), text, widgets.HBox([state, graph])])
+    state.layout = widgets.Layout(min_width="230px", max_width="260px", flex="0 0 auto")
+    # min_width 0 lets the pane be narrower than the drawing (a flex item is never
+    # narrower than its content otherwise, and the page would cut the drawing off);
+    # the pane then scrolls sideways, and its border shows where it ends
+    graph.layout = widgets.Layout(flex="1 1 auto", min_width="0", max_width="100%", overflow="auto hidden",
+                                  border="1px solid #ddd", padding="4px")
+    row = widgets.HBox([state, graph], layout=widgets.Layout(width="100%", max_width="100%",
+                                                              align_items="flex-start"))
+    box = widgets.VBox([widgets.HBox([next_button, reset_button, fit]), text, row],
+                       layout=widgets.Layout(max_width="100%", overflow="hidden"))
     box.add_class("adlib-backprop-stepper")
     box.stepper = stepper          # so tests (and curious students) can drive it from Python
+    box.fit = fit
     return box

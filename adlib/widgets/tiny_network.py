@@ -173,7 +173,7 @@ def gradient_descent(loss, start, learning_rate=0.05, tol=1e-6, max_steps=10_000
 # Drawing and the widget
 
 #: Where the drawing puts each neuron (SVG user units; the drawing is SVG_WIDTH x SVG_HEIGHT).
-SVG_WIDTH, SVG_HEIGHT, NODE_RADIUS = 540, 256, 22
+SVG_WIDTH, SVG_HEIGHT, NODE_RADIUS = 560, 256, 22
 NODE_CENTRES = {"x": (100, 115), "h1": (260, 50), "h2": (260, 180), "y": (420, 115)}
 
 

@@ -75,7 +75,10 @@ def course_notebooks():
 def test_course_command_runs_jupyterlab_in_the_notebooks_folder():
     cmd, cwd = recorded_course_command(["--no-browser", "--port=9"])
     assert cwd.resolve() == harness.NOTEBOOKS.resolve()
-    assert cmd[1:] == ["-m", "jupyter", "lab", "--no-browser", "--port=9"], cmd
+    expected = ["-m", "jupyter", "lab", "--no-browser", "--port=9"]
+    if os.geteuid() == 0:
+        expected.append("--allow-root")   # JupyterLab refuses to run as root without it
+    assert cmd[1:] == expected, cmd
     assert Path(cmd[0]).name.startswith("python")
 
 
