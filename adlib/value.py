@@ -370,8 +370,8 @@ class Value:
 
         Visits the graph in reverse topological order (the order of
         :func:`adlib.graph.topological_order`, so :func:`adlib.backward_steps`
-        explains exactly these additions).  Any depth works: past Python's
-        recursion limit the walk continues with an explicit stack.  Leaves
+        explains exactly these additions), found with an explicit stack, without
+        recursion, so any depth works.  Leaves
         accumulate across calls; inner nodes are reset for each call (see the
         module docstring).
         """
@@ -381,11 +381,7 @@ class Value:
             self.grad += grad
             return
         order = []
-        try:
-            _visit(self, object(), order.append)
-        except RecursionError:        # deeper than the recursion limit allows: start again
-            order = []
-            _walk(self, object(), order.append)
+        _walk(self, object(), order.append)
         self.grad += grad
         try:
             for v in reversed(order):     # every user of v has passed its gradient to v by now
@@ -415,46 +411,33 @@ class Value:
 # parents, so where it sits in the order changes no gradient -- with marks on the
 # nodes instead of a set of visited ones.  Each walk marks with a fresh token, so
 # marks left by earlier walks mean nothing.  Finishing an inner node is also the
-# moment to reset its grad.  _visit recurses (the fastest walk for the small
-# graphs of everyday use); _walk is the same walk with an explicit stack, for
-# graphs deeper than Python's recursion limit.
-
-def _visit(v, done, append):
-    """Append every unmarked inner node that inner node v depends on, then v."""
-    v._mark = done
-    b = v._b
-    if b is not None and b._a is not None and b._mark is not done:
-        _visit(b, done, append)
-    a = v._a
-    if a._a is not None and a._mark is not done:
-        _visit(a, done, append)
-    v.grad = 0.0
-    append(v)
-
+# moment to reset its grad.  No recursion: a chain of any depth works at Python's
+# default recursion limit.
 
 def _walk(root, done, append):
-    """_visit(root, done, append) without recursion."""
-    entered = object()
+    """Depth-first post-order of the inner nodes under root, with an explicit stack (no recursion).
+
+    The node on top of the stack is finished once neither parent is an unfinished
+    inner node; otherwise that parent goes on top (second operand first).
+    """
+    root._mark = done
     stack = [root]
     push, pop = stack.append, stack.pop
     while stack:
-        v = pop()
-        m = v._mark
-        if m is entered:          # its parents are all in order: finish it
-            v._mark = done
-            v.grad = 0.0
-            append(v)
-            continue
-        if m is done:             # a second push of a node finished through another path
-            continue
-        v._mark = entered
-        push(v)
-        a = v._a
-        if a._a is not None and a._mark is not done:
-            push(a)
+        v = stack[-1]
         b = v._b
-        if b is not None and b._a is not None and b._mark is not done:
+        if b is not None and b._mark is not done and b._a is not None:
+            b._mark = done
             push(b)
+            continue
+        a = v._a
+        if a._mark is not done and a._a is not None:
+            a._mark = done
+            push(a)
+            continue
+        pop()
+        v.grad = 0.0
+        append(v)
 
 
 _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",

@@ -336,8 +336,8 @@ def _shared_graph(depth, seed):
 
 @pytest.mark.parametrize("depth", [3, 40, 2_000])   # 2000: paths of 4000+ nodes, past the recursion limit
 def test_backward_adds_in_the_order_backward_steps_explains(depth):
-    # backward() recurses on small graphs and falls back to an explicit stack on deep ones;
-    # either way each gradient must be the exact float backward_steps explains
+    # backward() walks with an explicit stack at every depth; each gradient must be the
+    # exact float backward_steps explains
     limit = sys.getrecursionlimit()
     x, w, v = _shared_graph(depth, seed=depth)
     v.backward()
