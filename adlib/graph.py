@@ -125,9 +125,10 @@ class Step:
     names_of_parents: tuple = ()
 
     def text(self, output="out"):
+        """The step as one line, numbered from 1 (``index`` counts from 0, as the list does)."""
         if self.consumer is None:
-            return f"{self.index:>3}. d{output}/d{self.name} = 1   (the output, with respect to itself)"
-        return (f"{self.index:>3}. d{output}/d{self.name} += \u2202{self.consumer_name}/\u2202{self.name} * "
+            return f"{self.index + 1:>3}. d{output}/d{self.name} = 1   (the output, with respect to itself)"
+        return (f"{self.index + 1:>3}. d{output}/d{self.name} += \u2202{self.consumer_name}/\u2202{self.name} * "
                 f"d{output}/d{self.consumer_name} = {_fmt(self.local)} * {_fmt(self.upstream)} = "
                 f"{_fmt(self.contribution)}   -> d{output}/d{self.name} = {_fmt(self.grad)}   "
                 f"({_formula(self.consumer, self.consumer_name, self.names_of_parents)})")

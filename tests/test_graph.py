@@ -113,7 +113,7 @@ def test_steps_text_and_str():
     assert "dH/dH = 1" in lines[0]
     assert "dH/dW" in lines[3] and "= 3" in lines[3] and "U1 = W * x" in lines[3]
     assert "H = ReLU(U2)" in lines[1]
-    assert str(steps[3]).startswith("  3.")
+    assert str(steps[3]).startswith("  4.")   # numbered from 1 for people; steps[3] is the fourth
     with pytest.raises(KeyError, match="no node named"):
         steps.grad_of("nope")
 
