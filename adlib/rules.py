@@ -41,18 +41,22 @@ class Rule:
     ``numpy``      f on arrays (and numpy or complex scalars);
     ``scalar``     f on a Python float (fast path, ``math``); may be None;
     ``derivative`` f'(x) as ``derivative(x, ans)`` with ``ans = f(x)``, written
-                   with adlib's generic functions so that every mode can reuse it.
+                   with adlib's generic functions so that every mode can reuse it;
+    ``float_derivative`` the same derivative for a Python number x (fast path,
+                   without the generic dispatch); equal to ``derivative`` float for
+                   float (tested); ``derivative`` itself when not given.
     """
 
-    __slots__ = ("name", "numpy", "scalar", "derivative", "math", "complex")
+    __slots__ = ("name", "numpy", "scalar", "derivative", "math", "complex", "float_derivative")
 
-    def __init__(self, name, numpy, scalar, derivative, math, complex=None):
+    def __init__(self, name, numpy, scalar, derivative, math, complex=None, float_derivative=None):
         self.name = name
         self.numpy = numpy
         self.scalar = scalar
         self.derivative = derivative
         self.math = math          # the rule in words, shown in docs and explanations
         self.complex = complex    # f on complex input, when numpy's version is not analytic
+        self.float_derivative = derivative if float_derivative is None else float_derivative
 
     def __repr__(self):
         return f"Rule({self.name}: {self.math})"
@@ -76,17 +80,21 @@ class Rule:
 class BinaryRule:
     """One arithmetic operation f(a, b): its value and both partial derivatives.
 
-    ``partials = (d_a, d_b)``, each called as ``d(a, b, ans)``.
+    ``partials = (d_a, d_b)``, each called as ``d(a, b, ans)``;
+    ``float_partials`` the same two partials for Python numbers a, b (fast paths,
+    without the generic dispatch); equal to ``partials`` float for float (tested);
+    ``partials`` themselves when not given.
     """
 
-    __slots__ = ("name", "symbol", "apply", "partials", "math")
+    __slots__ = ("name", "symbol", "apply", "partials", "math", "float_partials")
 
-    def __init__(self, name, symbol, apply, partials, math):
+    def __init__(self, name, symbol, apply, partials, math, float_partials=None):
         self.name = name
         self.symbol = symbol
         self.apply = apply
         self.partials = partials
         self.math = math
+        self.float_partials = partials if float_partials is None else float_partials
 
     def __repr__(self):
         return f"BinaryRule({self.name}: {self.math})"
@@ -210,7 +218,8 @@ UNARY = {r.name: r for r in [
          "sigmoid(x) = 1 / (1 + exp(-x)),  sigmoid'(x) = sigmoid(x) (1 - sigmoid(x))"),
     Rule("relu", lambda x: np.maximum(x, 0.0), lambda x: x if (x > 0.0 or x != x) else 0.0,
          lambda x, ans: _step(x),
-         "relu(x) = max(0, x),  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)"),
+         "relu(x) = max(0, x),  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)",
+         float_derivative=lambda x, ans: 1.0 if x > 0.0 else 0.0),
     Rule("sqrt", np.sqrt, math.sqrt, lambda x, ans: div(0.5, ans),
          "sqrt'(x) = 1 / (2 sqrt(x))  (sqrt'(0) = +inf)"),
     Rule("abs", np.abs, lambda x: x if x >= 0.0 else -x, lambda x, ans: _sign(x),
@@ -225,6 +234,28 @@ UNARY["relu"].complex = lambda x: np.where(np.real(x) > 0, x, 0.0 * x)
 
 def _pow_d_base(a, b, ans):
     return b * power(a, b - 1.0)
+
+
+def _pow_d_base_float(a, b, ans):
+    """_pow_d_base for Python numbers: the same operations, without power()'s checks when a ** c is real."""
+    c = b - 1.0
+    try:
+        r = a ** c
+    except (ZeroDivisionError, OverflowError):
+        return _pow_d_base(a, b, ans)        # numpy's inf, with its warning
+    if type(r) is complex:                   # a negative base to a fractional power: nan, warned
+        return _pow_d_base(a, b, ans)
+    return b * r
+
+
+def _div_d_a_float(a, b, ans):
+    """d(a / b)/da for Python numbers; a zero divisor goes through div (numpy's inf/nan)."""
+    return 1.0 / b if b else div(1.0, b)
+
+
+def _div_d_b_float(a, b, ans):
+    """d(a / b)/db for Python numbers; a zero divisor goes through div (numpy's inf/nan)."""
+    return -(ans / b) if b else -div(ans, b)
 
 
 def _pow_d_exponent(a, b, ans):
@@ -259,10 +290,12 @@ BINARY = {r.name: r for r in [
                "d(a b) = b da + a db"),
     BinaryRule("div", "/", div,
                (lambda a, b, ans: div(1.0, b), lambda a, b, ans: -div(ans, b)),
-               "d(a / b) = da / b - (a / b^2) db"),
+               "d(a / b) = da / b - (a / b^2) db",
+               float_partials=(_div_d_a_float, _div_d_b_float)),
     BinaryRule("pow", "**", power,
                (_pow_d_base, _pow_d_exponent),
-               "d(a^b) = b a^(b-1) da + a^b log(a) db  (the second term needs a > 0)"),
+               "d(a^b) = b a^(b-1) da + a^b log(a) db  (the second term needs a > 0)",
+               float_partials=(_pow_d_base_float, _pow_d_exponent)),
 ]}
 
 

@@ -40,9 +40,9 @@ _UNARY = rules.UNARY
 _ADD, _SUB, _MUL, _DIV, _POW = (rules.BINARY[k] for k in ("add", "sub", "mul", "div", "pow"))
 _new = object.__new__
 _power = rules.power
-_d_pow_base = _POW.partials[0]
+_d_pow_base = _POW.float_partials[0]     # Python-number fast paths of the table's partials
 _div = rules.div
-_d_div_a, _d_div_b = _DIV.partials
+_d_div_a, _d_div_b = _DIV.float_partials
 _POW_OPS = {int: {}, float: {}}
 _OP_NAMES = {"relu": "ReLU"}   # micrograd's name for the op, shown in drawings
 
@@ -80,7 +80,7 @@ def _number(x, what):
 def _unary_method(name):
     """The method ``v.<name>()``: _apply_rule for one rule, with the rule's parts looked up once."""
     rule = _UNARY[name]
-    on_float, scalar, derivative = rule.on_float, rule.scalar, rule.derivative
+    on_float, scalar, derivative = rule.on_float, rule.scalar, rule.float_derivative
     op = _OP_NAMES.get(name, name)
     if scalar is None:  # pragma: no cover - every rule has a float version today
         def method(self):
@@ -240,15 +240,18 @@ class Value:
             y = other.data
             out._b = other
             out._db = self.data
-        elif cls is float or cls is int:
+        elif cls is float:
             y = other
+            out._b = None
+        elif cls is int:
+            y = float(other)     # the same product: float * int converts the int first
             out._b = None
         else:
             return _binary(_MUL, self, other, "*")
         out.data = self.data * y
         out.grad = 0.0
         out._a = self
-        out._da = float(y)
+        out._da = y
         out._op = "*"
         return out
 
@@ -286,16 +289,16 @@ class Value:
 
     def __pow__(self, other):
         cls = type(other)
-        if cls is not float and cls is not int:
-            return _binary(_POW, self, other, "**")
         x = self.data
         if cls is int:
             try:                 # float ** int is a float; rules.power handles 0 ** -1 and overflow
                 ans = x ** other
             except (ZeroDivisionError, OverflowError):
                 ans = _power(x, other)
-        else:
+        elif cls is float:
             ans = _power(x, other)
+        else:
+            return _binary(_POW, self, other, "**")
         out = _new(Value)
         out._mark = None
         out.data = ans
@@ -303,13 +306,8 @@ class Value:
         out._a = self
         out._b = None
         out._da = _d_pow_base(x, other, ans)
-        ops = _POW_OPS[cls]     # micrograd's op name, "**2"; cached, formatting costs more than the rest
-        op = ops.get(other)
-        if op is None:
-            op = f"**{other}"
-            if len(ops) < 1000:
-                ops[other] = op
-        out._op = op
+        op = _POW_OPS[cls].get(other)   # micrograd's op name, "**2"; cached, formatting costs more
+        out._op = op if op is not None else _pow_op(cls, other)
         return out
 
     def __rpow__(self, other):
@@ -335,7 +333,7 @@ class Value:
         out.grad = 0.0
         out._a = self
         out._b = None
-        d = rule.derivative(x, ans)
+        d = rule.float_derivative(x, ans)
         out._da = d if type(d) is float else float(d)
         out._op = op or _OP_NAMES.get(rule.name, rule.name)
         return out
@@ -380,8 +378,7 @@ class Value:
         if self._a is None:           # a leaf: d self / d self = 1, nothing else to do
             self.grad += grad
             return
-        order = []
-        _walk(self, object(), order.append)
+        order = _walk(self, object(), [])
         self.grad += grad
         try:
             for v in reversed(order):     # every user of v has passed its gradient to v by now
@@ -414,30 +411,44 @@ class Value:
 # moment to reset its grad.  No recursion: a chain of any depth works at Python's
 # default recursion limit.
 
-def _walk(root, done, append):
-    """Depth-first post-order of the inner nodes under root, with an explicit stack (no recursion).
+def _walk(root, done, order):
+    """Append to ``order`` the depth-first post-order of the inner nodes under root; no recursion.
 
-    The node on top of the stack is finished once neither parent is an unfinished
-    inner node; otherwise that parent goes on top (second operand first).
+    ``v`` is the node being explored; the stack holds the nodes waiting for it.
+    ``v`` is finished once neither parent is an unfinished inner node; otherwise
+    it waits on the stack while that parent is explored (second operand first).
     """
     root._mark = done
-    stack = [root]
-    push, pop = stack.append, stack.pop
-    while stack:
-        v = stack[-1]
+    stack = []
+    v = root
+    while True:
         b = v._b
         if b is not None and b._mark is not done and b._a is not None:
             b._mark = done
-            push(b)
+            stack.append(v)      # list methods called in place: CPython's fastest path
+            v = b
             continue
         a = v._a
         if a._mark is not done and a._a is not None:
             a._mark = done
-            push(a)
+            stack.append(v)
+            v = a
             continue
-        pop()
-        v.grad = 0.0
-        append(v)
+        while True:   # v is finished; so is each waiting node whose operands are all finished now
+            v.grad = 0.0
+            order.append(v)
+            if not stack:
+                return order
+            w = v
+            v = stack.pop()
+            if w is v._b:        # back from the second operand: the first may be unexplored
+                a = v._a
+                if a._mark is not done and a._a is not None:
+                    a._mark = done
+                    stack.append(v)
+                    v = a
+                    break
+            # else back from the first operand, explored last: v is finished
 
 
 _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
@@ -445,6 +456,15 @@ _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "
 _NUMPY_SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "true_divide": "/", "divide": "/", "power": "**"}
 _NUMPY_BINARY = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
                  "true_divide": lambda a, b: a / b, "divide": lambda a, b: a / b, "power": lambda a, b: a ** b}
+
+
+def _pow_op(cls, exponent):
+    """The op name of v ** exponent ("**2", "**0.5"), remembered for the next time (up to 1000 of each kind)."""
+    op = f"**{exponent}"
+    ops = _POW_OPS[cls]
+    if len(ops) < 1000:
+        ops[exponent] = op
+    return op
 
 
 def _data(x, op):
@@ -466,7 +486,7 @@ def _binary(rule, a, b, op):
     ans = rule.apply(x, y)
     if type(ans) is not float:
         ans = float(ans)
-    d_a, d_b = rule.partials
+    d_a, d_b = rule.float_partials     # x and y are Python numbers here
     out = _new(Value)
     out._mark = None
     out.data = ans

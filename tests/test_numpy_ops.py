@@ -265,3 +265,47 @@ def test_anp_runs_on_plain_arrays_like_numpy(rng):
 def test_integer_inputs_to_anp_follow_numpy():
     assert anp.exp(np.arange(3)).dtype == np.float64
     np.testing.assert_allclose(anp.power(np.arange(1, 4), -1), [1, 0.5, 1 / 3])
+
+
+@pytest.mark.parametrize("name", sorted(UNARY_DOMAINS))
+def test_forward_rules_never_write_into_inputs_or_the_value(name, rng):
+    # The JVP rules multiply into the derivative array they just made; exp's derivative is
+    # the value itself, so that one (like the user's x and tangent) must be left alone.
+    lo, hi = UNARY_DOMAINS[name]
+    x = rng.uniform(lo, hi, size=(4, 5))
+    v = rng.normal(size=(4, 5))
+    x0, v0 = x.copy(), v.copy()
+    value, tangent = adlib.jvp(getattr(anp, name), (x,), (v,))
+    np.testing.assert_array_equal(x, x0)
+    np.testing.assert_array_equal(v, v0)
+    np.testing.assert_array_equal(value, getattr(anp, name)(x0))
+    assert tangent is not v and tangent is not value
+
+
+def test_forward_products_through_primitives_leave_operands_alone(rng):
+    x, v, c = rng.normal(size=6), rng.normal(size=6), rng.normal(size=6)
+    saved = [a.copy() for a in (x, v, c)]
+    value, tangent = adlib.jvp(lambda x: anp.sin(x) * anp.exp(-x * x) + anp.tanh(x) * c - anp.multiply(x, x),
+                               (x,), (v,))
+    for arr, before in zip((x, v, c), saved):
+        np.testing.assert_array_equal(arr, before)
+    e = np.exp(-x * x)
+    expected = (np.cos(x) * e - 2 * x * np.sin(x) * e + (1 - np.tanh(x) ** 2) * c - 2 * x) * v
+    np.testing.assert_allclose(tangent, expected, rtol=1e-12, atol=1e-12)
+
+
+def test_forward_sum_of_two_rule_terms_never_writes_into_a_tangent_a_rule_passes_through(rng):
+    # Arrays above numpy's 256 KB elision threshold: the sum of the two terms may be done in
+    # place only into a temporary; these rules hand back the caller's tangents themselves.
+    plus = adlib.primitive(lambda a, b: a + b, name="plus")
+    adlib.defjvp(plus, lambda t, ans, a, b: t, lambda t, ans, a, b: t)
+    x, y = rng.normal(size=40_000), rng.normal(size=40_000)
+    u, w = rng.normal(size=40_000), rng.normal(size=40_000)
+    saved = [a.copy() for a in (x, y, u, w)]
+    value, tangent = adlib.jvp(plus, (x, y), (u, w))
+    for arr, before in zip((x, y, u, w), saved):
+        np.testing.assert_array_equal(arr, before)
+    np.testing.assert_array_equal(tangent, saved[2] + saved[3])
+    value, tangent = adlib.jvp(lambda x: anp.multiply(x, x), (x,), (u,))
+    np.testing.assert_array_equal(tangent, saved[2] * saved[0] + saved[2] * saved[0])
+    np.testing.assert_array_equal(u, saved[2])

@@ -187,3 +187,73 @@ def test_pow_exponent_partial_at_zero_base_is_the_limit():
     y = adlib.Value(2.0)
     (x ** y).backward()
     assert y.grad == 0.0
+
+
+# -- the float fast paths are the generic rules --------------------------------
+# Value reads rule.float_derivative and rule.float_partials (Python numbers, no generic
+# dispatch).  They must give the generic formula's float exactly, with the same warnings,
+# including at zero divisors, 0 ** -1, negative bases to fractional powers and overflow.
+
+_EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 1e-320, 1e308, -1e308,
+          math.inf, -math.inf, math.nan, 0, 1, 2, 3, -1, -2]
+_numbers = st.one_of(st.sampled_from(_EDGES), st.floats(allow_nan=True, allow_infinity=True),
+                     st.integers(-4, 4))
+
+
+def _same_float(p, q):
+    """The same float: equal with the same sign of zero, or both nan; and the same type."""
+    if type(p) is not type(q):
+        return False
+    if p != p:
+        return q != q
+    return p == q and math.copysign(1.0, p) == math.copysign(1.0, q)
+
+
+def _run(f, *args):
+    """f(*args) and the messages of the RuntimeWarnings it gave."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = f(*args)
+    return out, [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+
+
+def test_fast_paths_exist_where_value_uses_them():
+    assert UNARY["relu"].float_derivative is not UNARY["relu"].derivative
+    for name in ("div", "pow"):
+        assert BINARY[name].float_partials[0] is not BINARY[name].partials[0]
+    for rule in UNARY.values():            # every other rule falls back to its generic derivative
+        assert callable(rule.float_derivative)
+    assert BINARY["add"].float_partials is BINARY["add"].partials
+
+
+@given(x=_numbers)
+def test_float_derivatives_equal_the_generic_derivatives(x):
+    for name, rule in UNARY.items():
+        ans, _ = _run(rule.on_float, x)
+        want, want_warn = _run(rule.derivative, x, ans)
+        got, got_warn = _run(rule.float_derivative, x, ans)
+        assert _same_float(float(got), float(want)), (name, x, got, want)
+        assert got_warn == want_warn, (name, x)
+
+
+def _check_partials(name, a, b):
+    rule = BINARY[name]
+    ans, _ = _run(rule.apply, a, b)
+    for generic, fast in zip(rule.partials, rule.float_partials):
+        want, want_warn = _run(generic, a, b, ans)
+        got, got_warn = _run(fast, a, b, ans)
+        assert _same_float(got, want), (name, a, b, got, want)
+        assert got_warn == want_warn, (name, a, b)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+def test_float_partials_equal_the_generic_partials_at_the_edges(name):
+    for a in _EDGES:
+        for b in _EDGES:
+            _check_partials(name, a, b)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@given(a=_numbers, b=_numbers)
+def test_float_partials_equal_the_generic_partials(name, a, b):
+    _check_partials(name, a, b)

@@ -401,3 +401,60 @@ def test_unary_methods_are_the_rules_with_their_edge_cases():
             same = lambda p, q: p == q or (math.isnan(p) and math.isnan(q))  # noqa: E731
             assert same(m.data, g.data) and same(a.grad, b.grad), (name, x0)
             assert m._op == g._op and m._prev == {a}
+
+
+def _walk_shape(name):
+    """A small graph showing one way backward()'s walk returns to a waiting node."""
+    x, y = Value(0.7, label="x"), Value(-1.3, label="y")
+    u = x * y
+    w = u + 1.0
+    return {
+        "same operand twice": lambda: w * w,
+        "second operand's graph holds the first": lambda: u * (u + y).tanh(),
+        "first operand's graph holds the second": lambda: (w * u + x) - u,
+        "leaf first, inner second": lambda: x / (u - y),
+        "inner first, leaf second": lambda: (u ** 2) * y,
+        "a chain of one-operand nodes": lambda: ((u * 2.0).relu() + 3.0).exp() ** 0.5,
+        "shared subgraph on both sides": lambda: (w * x + w * y) * (w - u),
+    }[name]()
+
+
+@pytest.mark.parametrize("shape", ["same operand twice", "second operand's graph holds the first",
+                                   "first operand's graph holds the second", "leaf first, inner second",
+                                   "inner first, leaf second", "a chain of one-operand nodes",
+                                   "shared subgraph on both sides"])
+def test_backward_visits_every_shape_in_the_order_backward_steps_explains(shape):
+    from adlib.value import _walk
+    v = _walk_shape(shape)
+    v.backward()
+    expected = adlib.backward_steps(v).grads
+    nodes = adlib.topological_order(v)
+    assert [n.grad for n in nodes] == [expected[n] for n in nodes]
+    inner = [n for n in nodes if n._a is not None]
+    assert _walk(v, object(), []) == inner        # the same order, restricted to inner nodes
+
+
+def test_local_derivatives_are_the_tables_generic_partials():
+    # **, / and relu read the table's Python-number fast paths; they must record exactly
+    # the floats of the generic rules, with numpy's inf/nan at 0 ** -1, 1/0 and (-8) ** 0.5
+    from adlib.rules import BINARY, UNARY
+    d_pow, d_div = BINARY["pow"].partials, BINARY["div"].partials
+    points = [0.0, -0.0, 0.7, -1.3, 2.0, 1e200, math.inf, -math.inf, math.nan]
+
+    def same(p, q):
+        return (p == q and math.copysign(1, p) == math.copysign(1, q)) or (p != p and q != q)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for a in points:
+            x = Value(a)
+            for n in (2, 3, -1, 0.5, -2.5, 2.0):
+                p = x ** n
+                assert same(p._da, float(d_pow[0](a, n, p.data))), (a, n)
+            r = x.relu()
+            assert same(r._da, float(UNARY["relu"].derivative(a, r.data))), a
+            for b in points:
+                q = x / Value(b)
+                assert same(q._da, d_div[0](a, b, q.data)) and same(q._db, d_div[1](a, b, q.data)), (a, b)
+                c = x / b
+                assert same(c._da, d_div[0](a, b, c.data)), (a, b)

@@ -103,6 +103,11 @@ class Primitive:
         ans = self(*reals, **kwargs)
         if self.jvp_all is not None:
             tangent = self.jvp_all(tangents, ans, reals, kwargs)
+        elif len(tangents) == 2:
+            # One expression, so numpy may add into the first term in place when no one else
+            # holds it (its temporary elision checks that itself): one large temporary fewer.
+            (i, t), (j, u) = tangents
+            tangent = self.jvps[i](t, ans, *reals, **kwargs) + self.jvps[j](u, ans, *reals, **kwargs)
         else:
             tangent = None
             for i, t in tangents:

@@ -47,8 +47,9 @@ def _times(g, d, inputs):
     none of the inputs or the answer) or is left alone.
     """
     if (type(d) is np.ndarray and type(g) is np.ndarray and d.base is None and d.flags.writeable
-            and d.shape == np.broadcast_shapes(d.shape, g.shape) and d.dtype == np.result_type(d, g)
-            and not any(d is a for a in inputs)):
+            and not any(d is a for a in inputs)
+            and ((d.shape == g.shape and d.dtype == g.dtype)          # the common case, checked cheaply
+                 or (d.shape == np.broadcast_shapes(d.shape, g.shape) and d.dtype == np.result_type(d, g)))):
         d *= g
         return d
     return g * d
