@@ -22,7 +22,7 @@ import numpy as np
 __all__ = [
     "forward_difference", "backward_difference", "central_difference", "complex_step",
     "numerical_grad", "numerical_jacobian", "error_model", "optimal_step", "default_step",
-    "difference", "METHODS",
+    "difference", "difference_quotient", "METHODS",
 ]
 
 EPS = float(np.finfo(np.float64).eps)
@@ -143,28 +143,47 @@ def _exact_step(x, h):
     return rounded if rounded != 0 else h
 
 
+def difference_quotient(f, x, h, method="central"):
+    """The bare difference quotient of ``method`` at x with step h: the formulas, once.
+
+    No checks and no default step: x and h may be arrays of any float dtype (the
+    quotient is then computed elementwise in that precision, as notebook 02's error
+    curves need).  The public functions below add the checks and default steps.
+    """
+    if method == "forward":
+        return (f(x + h) - f(x)) / h
+    if method == "backward":
+        return (f(x) - f(x - h)) / h
+    if method == "central":
+        return (f(x + h) - f(x - h)) / (2 * h)
+    if method == "complex":
+        return np.imag(f(x + 1j * h)) / h
+    _check_method(method, "difference_quotient")
+
+
+def _scalar_f(f, op):
+    return lambda t: _scalar_value(f(t), op)
+
+
 def forward_difference(f, x, h=None):
     """f'(x) ≈ (f(x + h) - f(x)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
     x = _check_point(x, "forward_difference")
     h = _exact_step(x, default_step("forward", x)) if h is None else _check_step(h, "forward_difference")
-    op = "forward_difference"
-    return float((_scalar_value(f(x + h), op) - _scalar_value(f(x), op)) / h)
+    return float(difference_quotient(_scalar_f(f, "forward_difference"), x, h, "forward"))
 
 
 def backward_difference(f, x, h=None):
     """f'(x) ≈ (f(x) - f(x - h)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
     x = _check_point(x, "backward_difference")
     h = -_exact_step(x, -default_step("backward", x)) if h is None else _check_step(h, "backward_difference")
-    op = "backward_difference"
-    return float((_scalar_value(f(x), op) - _scalar_value(f(x - h), op)) / h)
+    return float(difference_quotient(_scalar_f(f, "backward_difference"), x, h, "backward"))
 
 
 def central_difference(f, x, h=None):
     """f'(x) ≈ (f(x + h) - f(x - h)) / (2h); error O(h^2).  Default h = cbrt(eps) max(1, |x|)."""
     x = _check_point(x, "central_difference")
     h = _exact_step(x, default_step("central", x)) if h is None else _check_step(h, "central_difference")
-    op = "central_difference"
-    return float((_scalar_value(f(x + h), op) - _scalar_value(f(x - h), op)) / (2 * h))
+    return float(difference_quotient(_scalar_f(f, "central_difference"), x, h, "central"))
 
 
 def complex_step(f, x, h=1e-20):
@@ -175,17 +194,21 @@ def complex_step(f, x, h=1e-20):
     op = "complex_step"
     x = _check_point(x, op)
     h = _check_step(h, op)
-    try:
-        y = f(complex(x, h))
-    except TypeError as e:
-        raise TypeError(f"{op}: f failed on the complex input x + ih ({e}); f must accept complex "
-                        "numbers (use adlib.exp or numpy.exp, not math.exp)") from e
-    y = _scalar_value(y, op)
-    if not np.iscomplexobj(y):
-        raise TypeError(f"{op}: f returned a real number ({type(y).__name__}) for the complex input x + ih, "
-                        "so the imaginary part was dropped on the way; write f with operations that keep "
-                        "complex numbers (adlib.exp, numpy), not math or float()")
-    return float(np.imag(y) / h)
+
+    def f_complex(z):
+        try:
+            y = f(z)
+        except TypeError as e:
+            raise TypeError(f"{op}: f failed on the complex input x + ih ({e}); f must accept complex "
+                            "numbers (use adlib.exp or numpy.exp, not math.exp)") from e
+        y = _scalar_value(y, op)
+        if not np.iscomplexobj(y):
+            raise TypeError(f"{op}: f returned a real number ({type(y).__name__}) for the complex input x + ih, "
+                            "so the imaginary part was dropped on the way; write f with operations that keep "
+                            "complex numbers (adlib.exp, numpy), not math or float()")
+        return y
+
+    return float(difference_quotient(f_complex, x, h, "complex"))
 
 
 def difference(f, x, h=None, method="central"):

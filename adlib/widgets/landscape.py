@@ -13,6 +13,7 @@ import numpy as np
 
 import adlib
 
+from .forward_cost import forward_gradient
 from .tiny_network import tiny_network_loss
 
 __all__ = ["FIXED", "W1_1_RANGE", "W2_1_RANGE", "landscape_loss", "loss_grid", "landscape_gradient",
@@ -47,9 +48,8 @@ def loss_grid(w1_1_values, w2_1_values, **fixed):
 
 def landscape_gradient(w1_1, w2_1, **fixed):
     """[dL/dw1_1, dL/dw2_1] at one point, exactly, by adlib's forward mode (two passes)."""
-    d1 = adlib.derivative(lambda a: landscape_loss(a, w2_1, **fixed), float(w1_1))
-    d2 = adlib.derivative(lambda b: landscape_loss(w1_1, b, **fixed), float(w2_1))
-    return np.array([float(d1), float(d2)])
+    grad, _passes = forward_gradient(lambda a, b: landscape_loss(a, b, **fixed), [w1_1, w2_1])
+    return grad
 
 
 def gradient_descent_path(start, learning_rate=0.1, steps=30, **fixed):

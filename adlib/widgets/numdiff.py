@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 import adlib
+from adlib.numeric import difference_quotient
 
 __all__ = ["FUNCTIONS", "METHODS", "DTYPES", "step_sizes", "derivatives_at", "difference_quotients",
            "error_curves", "best_steps", "plot_error_curves", "make_numdiff_widget"]
@@ -81,15 +82,10 @@ def difference_quotients(f, x, h, method, dtype=np.float64):
     h = np.asarray(h, dtype=dtype)
     if np.any(~(h > 0)):
         raise ValueError("difference_quotients: every step h must be positive")
-    xs = np.full_like(h, x)  # x once per step, so every f(...) below has h's shape
+    xs = np.full_like(h, x)  # x once per step, so every f(...) has h's shape
     if method == "complex":
-        z = xs.astype(_COMPLEX[dtype]) + 1j * h.astype(_COMPLEX[dtype])
-        return (np.imag(f(z)) / h).astype(dtype)
-    if method == "forward":
-        return ((f(xs + h) - f(xs)) / h).astype(dtype)
-    if method == "backward":
-        return ((f(xs) - f(xs - h)) / h).astype(dtype)
-    return ((f(xs + h) - f(xs - h)) / (2 * h)).astype(dtype)
+        xs = xs.astype(_COMPLEX[dtype])   # x + ih in the complex type of the chosen precision
+    return difference_quotient(f, xs, h, method).astype(dtype)
 
 
 def error_curves(f, x, method, dtype=np.float64, h=None):

@@ -21,6 +21,8 @@ import numpy as np
 
 import adlib
 
+from .forward_cost import forward_gradient
+
 __all__ = [
     "WEIGHTS", "LECTURE_SETTING", "tiny_network_forward", "tiny_network_loss",
     "tiny_network_gradient", "lecture_loss", "CountingLoss", "random_search", "grid_search",
@@ -54,16 +56,8 @@ def tiny_network_gradient(x, w1_1, w1_2, w2_1, w2_2, target):
 
     Computed exactly by adlib's forward mode (one pass per weight; notebook 04 shows how).
     """
-    w = [w1_1, w1_2, w2_1, w2_2]
-
-    def along(i):
-        def loss_of_wi(wi):
-            ws = list(w)
-            ws[i] = wi
-            return tiny_network_loss(x, *ws, target)
-        return adlib.derivative(loss_of_wi, w[i])
-
-    return np.array([float(along(i)) for i in range(4)])
+    grad, _passes = forward_gradient(lambda *w: tiny_network_loss(x, *w, target), [w1_1, w1_2, w2_1, w2_2])
+    return grad
 
 
 class CountingLoss:
