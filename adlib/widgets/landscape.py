@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import numpy as np
 
-import adlib
 
 from .forward_cost import forward_gradient
 from .tiny_network import tiny_network_loss
