@@ -57,9 +57,12 @@ def test_error_curve_is_u_shaped_with_minimum_where_the_model_says(method):
     # U shape: the error at both ends is far above the minimum (on the left, rounding
     # makes single points erratic, sometimes even exact: look at the typical error)
     assert np.median(errors[:20]) > 1e3 * errors[i] and errors[-1] > 1e3 * errors[i]
-    # and the model predicts the minimum error within a factor of 10
+    # and the model predicts the typical error near its optimal step within a factor of 3
+    # (the median over neighbouring steps: single points can be lucky, rounding errors cancel)
     _, _, total = error_model(method, h_star, f0=1.0, d1=3.0, d2=6.0, d3=6.0)
-    assert errors[i] / 10 <= total <= errors[i] * 10 or errors[i] < total
+    j = int(np.argmin(np.abs(np.log(hs) - np.log(h_star))))
+    typical = np.median(errors[j - 4:j + 5])
+    assert typical / 3 <= total <= typical * 3, (typical, total)
 
 
 def test_optimal_steps_are_about_sqrt_and_cbrt_of_eps():
