@@ -20,6 +20,7 @@ import numpy as np
 
 from .forward import jvp as _jvp
 from .functional import vjp as _vjp
+from .numeric import returned_none
 
 __all__ = ["gradcheck", "GradcheckError", "FULL_JACOBIAN_LIMIT"]
 
@@ -102,6 +103,8 @@ def _prepare(x, i):
 
 def _evaluate(f, xs, where):
     out = f(*xs)
+    if out is None:
+        raise returned_none("gradcheck")
     try:
         out = np.array(out, dtype=np.float64)
     except TypeError:

@@ -37,7 +37,7 @@ class _Checkpointed(Primitive):
     def _recompute_vjp(self, g, ans, args, kwargs, argnums):
         from .functional import _as_gradient, _trace, _unbox
         level, out, leaves = _trace(self.fun, args, kwargs, argnums, self.name)
-        value, node = _unbox(out, level)
+        value, node = _unbox(out, level, self.name)
         grads = [None] * len(leaves) if node is None else backward(node, g, leaves)
         return [_as_gradient(gr, args[i]) for gr, i in zip(grads, argnums)]
 

@@ -18,7 +18,8 @@ import numbers
 
 import numpy as np
 
-from .rules import BINARY, UNARY, elementary
+from .numeric import returned_none
+from .rules import BINARY, METHODS, UNARY, elementary
 
 __all__ = ["Dual", "derivative", "jvp"]
 
@@ -160,6 +161,11 @@ class Dual:
 
     __int__ = __complex__ = __index__ = __float__
 
+    def __setitem__(self, index, value):
+        raise TypeError("d[...] = ... would write into a Dual's arrays and lose the derivative of what it "
+                        "overwrites; build a new array instead (anp.where(mask, new, x), anp.concatenate, "
+                        "or anp.stack of a list of pieces)")
+
     def __array__(self, dtype=None, copy=None):
         raise TypeError("numpy cannot turn a Dual into an array of numbers without dropping the "
                         "derivative; use adlib.numpy (import adlib.numpy as anp) or adlib.exp etc.")
@@ -267,6 +273,20 @@ _NUMPY_NAMES = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "
 _GENERIC = {name: elementary(rule) for name, rule in UNARY.items()}
 
 
+def _method(name):
+    f = _GENERIC[name]
+
+    def method(self):
+        return f(self)
+    method.__name__, method.__qualname__ = name, f"Dual.{name}"
+    method.__doc__ = f"{name} of this Dual (the same as adlib.{name}(d)): {UNARY[name].math}."
+    return method
+
+
+for _name in METHODS:      # d.exp(), d.relu(), ...: the methods micrograd-style code calls on a Value
+    setattr(Dual, _name, _method(_name))
+
+
 # Plain numbers and arrays: numpy computes a product of these into a new array.
 _PLAIN = (float, int, complex, np.ndarray, np.float64, np.float32, np.complex128)
 
@@ -308,6 +328,8 @@ def _split(out, tag, what):
         return type(out)(p[0] for p in pairs), type(out)(p[1] for p in pairs)
     if isinstance(out, (numbers.Number, np.ndarray, np.generic)) and not isinstance(out, bool):
         return out, _zeros_like(out)
+    if out is None:
+        raise returned_none(what)
     raise TypeError(f"{what}: f returned {type(out).__name__}; it must return a number, an array or a Dual")
 
 
@@ -339,11 +361,17 @@ def jvp(f, primals, tangents):
     matching shapes.  f may use elementwise operations, adlib's elementary
     functions and adlib.numpy.
     """
+    return jvp_named(f, primals, tangents, "jvp")
+
+
+def jvp_named(f, primals, tangents, what):
+    """jvp, with errors naming ``what`` (the function the student called: jvp, jacobian, ...)."""
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
-        raise TypeError(f"jvp: primals and tangents must be tuples (one entry per argument of f), "
+        raise TypeError(f"{what}: primals and tangents must be tuples (one entry per argument of f), "
                         f"got {type(primals).__name__} and {type(tangents).__name__}")
     if len(primals) != len(tangents):
-        raise ValueError(f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal")
+        raise ValueError(f"{what}: {len(primals)} primals but {len(tangents)} tangents; "
+                         "give one tangent per primal")
     tag = new_tag()
-    args = [_seed(p, t, tag, f"jvp (argument {i})") for i, (p, t) in enumerate(zip(primals, tangents))]
-    return _split(f(*args), tag, "jvp")
+    args = [_seed(p, t, tag, f"{what} (argument {i})") for i, (p, t) in enumerate(zip(primals, tangents))]
+    return _split(f(*args), tag, what)

@@ -16,7 +16,8 @@ import numbers
 
 import numpy as np
 
-from .forward import Dual, jvp as _jvp
+from .forward import Dual, jvp_named
+from .numeric import returned_none
 from .numpy import api as anp
 from .numpy.tracing import ArrayBox, Node, backward, new_trace
 
@@ -68,12 +69,27 @@ def _trace(f, args, kwargs, nums, what):
     return level, f(*args, **kwargs), leaves
 
 
-def _unbox(out, level):
+def _unbox(out, level, what="grad"):
     """(value, node) of f's output for this trace; node None when it does not depend on the inputs."""
-    if type(out) is ArrayBox and out._level == level:
-        return out._value, out._node
+    if type(out) is ArrayBox:
+        if out._level == level:
+            return out._value, out._node
+        return out, None                 # traced by an outer call only: a constant here
+    if out is None:
+        raise returned_none(what)
     if isinstance(out, (tuple, list, dict)):
-        raise TypeError(f"the function returned a {type(out).__name__}; it must return a single array or number")
+        raise TypeError(f"{what}: the function returned a {type(out).__name__}; it must return a single "
+                        "array or number")
+    if type(out).__name__ == "Value":    # adlib.Value: scalar reverse mode has its own backward()
+        raise TypeError(f"{what}: the function returned an adlib.Value; {what} differentiates functions "
+                        "written with adlib.numpy (for a Value, call out.backward() and read .grad)")
+    if isinstance(out, (bool, np.bool_, str, bytes)) or not isinstance(out, (numbers.Number, np.ndarray,
+                                                                          np.generic, Dual)):
+        raise TypeError(f"{what}: the function returned {type(out).__name__} ({out!r:.40}); "
+                        "it must return a number or an array")
+    if isinstance(out, (np.ndarray, np.generic)) and not np.issubdtype(out.dtype, np.number):
+        raise TypeError(f"{what}: the function returned an array of dtype {out.dtype}; "
+                        "it must return numbers")
     return out, None
 
 
@@ -103,8 +119,8 @@ def value_and_grad(f, argnum=0):
     def value_and_grad_f(*args, **kwargs):
         nums, many = _argnums(argnum, len(args), "grad")
         level, out, leaves = _trace(f, args, kwargs, nums, "grad")
-        value, node = _unbox(out, level)
-        if np.ndim(value) != 0 or isinstance(value, (str, bytes)):
+        value, node = _unbox(out, level, "grad")
+        if np.ndim(value) != 0:
             raise TypeError(f"grad: the function must return a scalar, but it returned an array of shape "
                             f"{np.shape(value)}; reduce it (e.g. anp.sum) or use adlib.jacobian or adlib.vjp")
         if node is None:
@@ -141,13 +157,18 @@ def vjp(f, *primals):
 
     One forward pass records the trace; each call of ``vjp_fn`` is one backward pass.
     """
+    return _vjp(f, primals, "vjp")
+
+
+def _vjp(f, primals, what):
+    """vjp, with errors naming ``what`` (the function the student called)."""
     nums = tuple(range(len(primals)))
-    level, out, leaves = _trace(f, primals, {}, nums, "vjp")
-    value, node = _unbox(out, level)
+    level, out, leaves = _trace(f, primals, {}, nums, what)
+    value, node = _unbox(out, level, what)
 
     def vjp_fn(cotangent):
         if np.shape(cotangent) != np.shape(value):
-            raise ValueError(f"vjp: the cotangent has shape {np.shape(cotangent)} but f's output has shape "
+            raise ValueError(f"{what}: the cotangent has shape {np.shape(cotangent)} but f's output has shape "
                              f"{np.shape(value)}; they must match")
         grads = [None] * len(leaves) if node is None else backward(node, cotangent, leaves)
         return tuple(_as_gradient(g, x) for g, x in zip(grads, primals))
@@ -181,7 +202,7 @@ def _jacobian_one(f, args, kwargs, i, mode):
         return f(*a, **kwargs)
 
     if mode == "reverse":
-        value, vjp_fn = vjp(f_i, x)
+        value, vjp_fn = _vjp(f_i, (x,), "jacobian")
         out_shape = np.shape(value)
         rows = []
         for k in range(int(np.prod(out_shape))):
@@ -197,7 +218,7 @@ def _jacobian_one(f, args, kwargs, i, mode):
     for k in range(n_in):
         e = np.zeros(n_in)
         e[k] = 1.0
-        value, col = _jvp(f_i, (x,), (e.reshape(in_shape),))
+        value, col = jvp_named(f_i, (x,), (e.reshape(in_shape),), "jacobian")
         out_shape = np.shape(value)
         cols.append(anp.reshape(col, (-1,)))
     if not cols:
@@ -236,7 +257,7 @@ def hvp(f, argnum=0):
             a = list(args)
             a[i] = xi
             return g(*a)
-        return _jvp(g_i, (x,), (v,))[1]
+        return jvp_named(g_i, (x,), (v,), "hvp")[1]
     hvp_f.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
     return hvp_f
 

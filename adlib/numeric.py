@@ -238,7 +238,14 @@ def _check_array(x, op):
     return arr
 
 
+def returned_none(what):
+    """The error for a function that returned None: usually a forgotten ``return``."""
+    return TypeError(f"{what}: the function returned None; did it forget to `return` its result?")
+
+
 def _output(y, op):
+    if y is None:
+        raise returned_none(op)
     if isinstance(y, bool) or not isinstance(y, (numbers.Number, np.ndarray, np.generic)):
         raise TypeError(f"{op}: f returned {type(y).__name__}; it must return a number or a numpy array")
     return np.asarray(y)

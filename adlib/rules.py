@@ -30,7 +30,7 @@ import warnings
 import numpy as np
 
 __all__ = [
-    "Rule", "BinaryRule", "UNARY", "BINARY", "elementary", "div", "power",
+    "Rule", "BinaryRule", "UNARY", "BINARY", "METHODS", "elementary", "div", "power",
     "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square",
 ]
 
@@ -230,6 +230,10 @@ UNARY = {r.name: r for r in [
 
 # relu on complex input (complex step): treat the real part's sign as the branch
 UNARY["relu"].complex = lambda x: np.where(np.real(x) > 0, x, 0.0 * x)
+
+# The elementary functions a Value offers as methods (micrograd's v.relu(), v.exp() ...);
+# Dual offers the same ones, so code written for micrograd's Value runs in forward mode too.
+METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu")
 
 
 def _pow_d_base(a, b, ans):

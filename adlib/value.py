@@ -338,15 +338,7 @@ class Value:
         out._op = op or _OP_NAMES.get(rule.name, rule.name)
         return out
 
-    exp = _unary_method("exp")
-    log = _unary_method("log")
-    sin = _unary_method("sin")
-    cos = _unary_method("cos")
-    tan = _unary_method("tan")
-    tanh = _unary_method("tanh")
-    sigmoid = _unary_method("sigmoid")
-    sqrt = _unary_method("sqrt")
-    relu = _unary_method("relu")
+    # v.exp(), v.relu(), ...: one method per name in rules.METHODS (added after the class)
 
     # -- comparisons look at data (so max(0, v) and sorting work); == stays identity --
     def __lt__(self, other): return self.data < _data(other, "<")
@@ -401,6 +393,10 @@ class Value:
             self._a.grad += self._da * g
         if self._b is not None:
             self._b.grad += self._db * g
+
+
+for _name in rules.METHODS:
+    setattr(Value, _name, _unary_method(_name))
 
 
 # The graph walk of backward(): graph.topological_order's depth-first post-order

@@ -262,3 +262,21 @@ def test_nested_square_keeps_perturbations_apart():
     assert adlib.derivative(f, 3.0) == pytest.approx(6 * 9.0)
     g = lambda x: adlib.derivative(lambda y: y * y, x) * x          # 2 x * x: d/dx = 4 x
     assert adlib.derivative(g, 3.0) == pytest.approx(12.0)
+
+
+def test_dual_has_value_s_methods_so_micrograd_style_code_runs_in_forward_mode():
+    from adlib.rules import METHODS
+    for name in METHODS:
+        assert callable(getattr(adlib.Value, name)) and callable(getattr(Dual, name)), name
+        x = 0.7
+        d = getattr(Dual(x, 1.0), name)()
+        ref = getattr(adlib, name)(Dual(x, 1.0))
+        assert (d.real, d.dual) == (ref.real, ref.dual), name
+        v = adlib.Value(x)
+        out = getattr(v, name)()
+        out.backward()
+        assert v.grad == pytest.approx(d.dual, rel=1e-12), name
+
+    def neuron(w, x):                       # written for micrograd: methods, not functions
+        return (w * x + 0.5).tanh().relu()
+    assert adlib.derivative(lambda w: neuron(w, 2.0), 0.3) == pytest.approx(2 * (1 - math.tanh(1.1) ** 2))

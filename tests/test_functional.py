@@ -232,3 +232,34 @@ def test_bad_argnum():
         adlib.grad(lambda x, y: x * y, argnum=2)(1.0, 2.0)
     with pytest.raises(TypeError, match="argnum must be an int"):
         adlib.grad(lambda x: x, argnum="x")(1.0)
+
+
+def _forgot_return(x):
+    y = x * x   # noqa: F841  (the student's bug: no return)
+
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: adlib.grad(_forgot_return)(1.0), "grad"),
+    (lambda: adlib.value_and_grad(_forgot_return)(np.ones(2)), "grad"),
+    (lambda: adlib.vjp(_forgot_return, np.ones(2)), "vjp"),
+    (lambda: adlib.jacobian(_forgot_return)(np.ones(2)), "jacobian"),
+    (lambda: adlib.jacobian(_forgot_return, mode="forward")(np.ones(2)), "jacobian"),
+    (lambda: adlib.jvp(_forgot_return, (1.0,), (1.0,)), "jvp"),
+    (lambda: adlib.derivative(_forgot_return, 1.0), "derivative"),
+    (lambda: adlib.gradcheck(_forgot_return, np.ones(2)), "gradcheck"),
+    (lambda: adlib.numerical_grad(_forgot_return, np.ones(2)), "numerical_grad"),
+])
+def test_a_function_that_returns_nothing_is_named_not_differentiated_to_zero(call, name):
+    with pytest.raises(TypeError, match=rf"^{name}.*returned None; did it forget to `return`"):
+        call()
+
+
+def test_outputs_that_are_not_numbers_are_refused_with_their_type():
+    with pytest.raises(TypeError, match=r"grad: the function returned str \('a'\)"):
+        adlib.grad(lambda x: "a")(1.0)
+    with pytest.raises(TypeError, match=r"grad: the function returned an adlib.Value.*backward\(\)"):
+        adlib.grad(lambda x: adlib.Value(2.0))(1.0)
+    with pytest.raises(TypeError, match=r"vjp: the function returned a list"):
+        adlib.vjp(lambda x: [x, x], np.ones(2))
+    assert adlib.grad(lambda x: 3.0)(1.0) == 0.0             # a constant is a function too
+    np.testing.assert_array_equal(adlib.grad(lambda x: np.float64(3.0))(np.ones(2)), np.zeros(2))

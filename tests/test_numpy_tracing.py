@@ -95,3 +95,19 @@ def test_a_vjp_returning_the_wrong_shape_is_named():
     adlib.defvjp(add_row, lambda g, ans, x, row: g[:1], lambda g, ans, x, row: g.sum(0))
     with pytest.raises(ValueError, match=r"add_row for argument 0 returned shape \(1, 3\)"):
         adlib.grad(lambda x: anp.sum(add_row(x, row)))(x)
+
+
+def test_assigning_into_a_traced_array_says_what_to_do_instead():
+    def f(x):
+        x[1:3, 0] = 0.0
+        return anp.sum(x)
+    with pytest.raises(TypeError, match=r"x\[1:3, 0\] = \.\.\. writes into a traced array \(shape \(3, 3\)\).*anp.where"):
+        adlib.grad(f)(np.ones((3, 3)))
+    with pytest.raises(TypeError, match=r"d\[\.\.\.\] = \.\.\. would write into a Dual.*anp.where"):
+        adlib.jvp(f, (np.ones((3, 3)),), (np.ones((3, 3)),))
+
+
+def test_math_functions_on_traced_values_point_to_anp():
+    import math
+    with pytest.raises(TypeError, match=r"math.exp, math.sin .* use anp.exp"):
+        adlib.grad(lambda x: math.exp(x))(1.0)

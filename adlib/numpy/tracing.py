@@ -95,10 +95,16 @@ class ArrayBox:
 
     # -- conversions that would drop the gradient are refused -----------------
     def __float__(self):
-        raise TypeError(f"float() of a traced array of shape {self.shape} would drop its gradient; "
+        raise TypeError(f"float() of a traced array of shape {self.shape} would drop its gradient "
+                        "(math.exp, math.sin ... call float() too: use anp.exp, anp.sin instead); "
                         "keep it as an array, or use .value outside the function you differentiate")
 
     __int__ = __complex__ = __index__ = __float__
+
+    def __setitem__(self, index, value):
+        raise TypeError(f"x[{_index_text(index)}] = ... writes into a traced array (shape {self.shape}), "
+                        "which would lose the gradient of what it overwrites; build a new array instead "
+                        "(anp.where(mask, new, x), anp.concatenate, or anp.stack of a list of pieces)")
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError(f"numpy tried to convert a traced array of shape {self.shape} to a plain array, "
@@ -125,6 +131,16 @@ class ArrayBox:
         raise TypeError(f"numpy.{name} was called on a traced array (shape {self.shape}); "
                         f"numpy cannot follow gradients: use adlib.numpy instead "
                         f"(import adlib.numpy as anp; {hint})")
+
+
+def _index_text(index):
+    """x[...]'s index as the student wrote it: 0, 1:3, 0, :, ..."""
+    def one(i):
+        if isinstance(i, slice):
+            return ":".join("" if v is None else str(v) for v in (i.start, i.stop)) + (
+                f":{i.step}" if i.step is not None else "")
+        return "..." if i is Ellipsis else (f"<array of shape {np.shape(i)}>" if np.ndim(i) else repr(i))
+    return ", ".join(one(i) for i in index) if isinstance(index, tuple) else one(index)
 
 
 _SHAPE_QUERIES = {"shape", "ndim", "size"}
