@@ -120,21 +120,8 @@ class Dual:
     def __abs__(self):
         return self._apply_rule(UNARY["abs"])
 
-    # -- array methods: a Dual of arrays supports what adlib.numpy supports --
-    # (imported lazily: adlib.numpy builds on this module)
-    def __matmul__(self, other): return _anp().matmul(self, other)
-    def __rmatmul__(self, other): return _anp().matmul(other, self)
-    def __getitem__(self, index): return _anp().getitem(self, index)
-    T = property(lambda self: _anp().transpose(self))
-    def transpose(self, *axes):
-        return _anp().transpose(self, (axes[0] if len(axes) == 1 else axes) if axes else None)
-    def reshape(self, *shape): return _anp().reshape(self, shape[0] if len(shape) == 1 else shape)
-    def ravel(self): return _anp().ravel(self)
-    def sum(self, axis=None, keepdims=False): return _anp().sum(self, axis, keepdims)
-    def mean(self, axis=None, keepdims=False): return _anp().mean(self, axis, keepdims)
-    def max(self, axis=None, keepdims=False): return _anp().max(self, axis, keepdims)
-    def min(self, axis=None, keepdims=False): return _anp().min(self, axis, keepdims)
-    def dot(self, other): return _anp().dot(self, other)
+    # -- array methods (d @ W, d.T, d.sum(), d[i] ...): installed by adlib.numpy, which
+    #    builds on this module, so a Dual of arrays supports what a traced array supports
 
     # -- elementary functions: adlib.exp(d) etc. land here -------------------
     def _apply_rule(self, rule):

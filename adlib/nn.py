@@ -60,6 +60,11 @@ class Neuron(Module):
         self.nonlin = nonlin
 
     def __call__(self, x):
+        if isinstance(x, (Value, numbers.Real)):
+            x = [x]          # one input (also what a one-neuron layer hands to the next layer)
+        elif not hasattr(x, "__len__"):
+            raise TypeError(f"Neuron: x must be a list of {len(self.w)} numbers or Values, "
+                            f"got {type(x).__name__}")
         if len(x) != len(self.w):
             raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)

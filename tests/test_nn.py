@@ -140,6 +140,20 @@ def test_bad_sizes(make, word):
 def test_wrong_number_of_inputs():
     with pytest.raises(ValueError, match="expected 2 inputs, got 3"):
         MLP(2, [3, 1])([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="expected 2 inputs, got 1"):
+        MLP(2, [3, 1])(1.0)
+    with pytest.raises(TypeError, match="x must be a list of 2 numbers or Values, got generator"):
+        MLP(2, [3, 1])(t for t in (1.0, 2.0))
+
+
+def test_one_input_may_be_a_bare_number_and_one_neuron_layers_chain():
+    # micrograd's MLP(2, [1, 1]) fails: the first layer hands a bare Value to the second
+    model = MLP(2, [1, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    assert all(isinstance(p.grad, float) for p in model.parameters())
+    one = MLP(1, [4, 1], seed=0)
+    assert one(0.3).data == one([0.3]).data == one([Value(0.3)]).data
 
 
 def test_losses_and_accuracy():

@@ -14,13 +14,14 @@ with a message pointing here.  New primitives: :func:`adlib.primitive`,
 """
 import numpy as _np
 
+from . import linalg  # noqa: F401  (anp.linalg.norm)
 from . import rules as _rules  # noqa: F401  (registers every rule)
 from .api import *  # noqa: F401,F403
 from .api import (NONDIFFERENTIABLE, abs, absolute, add, amax, amin, array, broadcast_to, clip,  # noqa: F401,A004
-                  concatenate, cos, divide, dot, exp, expand_dims, getitem, log, log_softmax, logsumexp, matmul,
-                  max, maximum, mean, min, minimum, multiply, negative, power, ravel, relu, reshape, sigmoid, sin,
-                  softmax, sqrt, square, squeeze, stack, subtract, sum, swapaxes, tan, tanh, transpose,
-                  true_divide, untake, where)
+                  concatenate, cos, divide, dot, einsum, exp, expand_dims, getitem, log, log_softmax,
+                  logsumexp, matmul, max, maximum, mean, min, minimum, multiply, negative, outer, power, ravel,
+                  relu, reshape, sigmoid, sin, softmax, sqrt, square, squeeze, stack, std, subtract, sum,
+                  swapaxes, tan, tanh, transpose, true_divide, untake, var, where)
 from .primitive import Primitive, defjvp, defvjp, primitive  # noqa: F401
 from .rules import unbroadcast  # noqa: F401
 from .tracing import ArrayBox  # noqa: F401

@@ -7,6 +7,7 @@ Each runs on plain arrays too, at numpy speed plus one check.
 """
 from __future__ import annotations
 
+import builtins
 import math
 
 import numpy as np
@@ -69,16 +70,20 @@ def clip(x, a_min, a_max):
     return np.clip(x, a_min, a_max)
 
 
-@Primitive
 def where(condition, x, y):
     """x where condition holds, else y.
 
     The gradient flows only into the chosen branch (0 to the other), as in HIPS
-    autograd.  Both branches are still *computed* everywhere: if the unchosen one
-    is nan or inf (``where(x > 0, log(x), 0)`` at x = -1), its own rules may turn
-    that into nan gradients (0 · inf = nan).  Guard the input, not the output.
+    autograd.  The condition is a mask: its values are read (a traced condition is
+    treated as a constant: the output is piecewise constant in it).  Both branches
+    are still *computed* everywhere: if the unchosen one is nan or inf
+    (``where(x > 0, log(x), 0)`` at x = -1), its own rules may turn that into nan
+    gradients (0 · inf = nan).  Guard the input, not the output.
     """
-    return np.where(condition, x, y)
+    return where_args(getval(condition), x, y)
+
+
+where_args = Primitive(np.where, "where")   # rules in rules.py; the condition is a plain mask
 
 
 # ---------------------------------------------------------------------------
@@ -114,6 +119,53 @@ def dot(a, b):
                          f"{np.shape(b)}; use anp.matmul for stacks of matrices")
     _check_matmul("dot", a, b)
     return np.dot(a, b)
+
+
+def outer(a, b):
+    """Outer product: out[i, j] = a[i] · b[j], both inputs flattened first (as numpy.outer)."""
+    return multiply(reshape(ravel(a), (-1, 1)), ravel(b))
+
+
+def _einsum(subscripts, *operands):
+    return np.einsum(subscripts, *operands)
+
+
+einsum_args = Primitive(_einsum, "einsum")   # rules in rules.py; takes explicit subscripts
+
+
+def _einsum_subscripts(subscripts, n):
+    """The explicit form 'in_1,...,in_n->out' of ``subscripts``, refusing what the rules do not cover."""
+    if not isinstance(subscripts, str):
+        raise TypeError(f"anp.einsum: the first argument must be a subscripts string such as 'ij,jk->ik', "
+                        f"got {describe(subscripts)}")
+    s = subscripts.replace(" ", "")
+    if "." in s:
+        raise ValueError(f"anp.einsum({subscripts!r}): '...' (ellipsis broadcasting) is not supported; "
+                         "write out one index per axis, e.g. 'bij,bjk->bik'")
+    lhs, arrow, out = s.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != n:
+        raise ValueError(f"anp.einsum({subscripts!r}): these subscripts need {len(inputs)} operand(s), "
+                         f"got {n}")
+    for k, sub in enumerate(inputs):
+        for c in sub:
+            if sub.count(c) > 1:
+                raise ValueError(f"anp.einsum({subscripts!r}): index '{c}' repeats within operand {k} ('{sub}'); "
+                                 "repeated indices in one operand (diagonals, traces) are not supported: "
+                                 "for a trace write anp.sum(x * anp.eye(n))")
+    if not arrow:   # numpy's implicit output: the indices that appear once, in alphabetical order
+        out = "".join(sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1))
+    return ",".join(inputs) + "->" + out
+
+
+def einsum(subscripts, *operands):
+    """Einstein summation: out[output indices] = Σ over the other indices of Π_k operand_k[its indices].
+
+    'ij,jk->ik' is a matrix product, 'ij->ji' a transpose, 'i,i->' a dot product.
+    Without '->' the output is the indices that appear once, sorted (numpy's rule).
+    Not supported: '...' and an index repeated within one operand ('ii->i').
+    """
+    return einsum_args(_einsum_subscripts(subscripts, len(operands)), *operands)
 
 
 # ---------------------------------------------------------------------------
@@ -167,6 +219,19 @@ def mean(x, axis=None, keepdims=False):
     """Average over ``axis``: sum / count (so it needs no rule of its own)."""
     _check_axis("mean", x, axis)
     return sum(x, axis=axis, keepdims=keepdims) / float(_count(x, axis))
+
+
+def var(x, axis=None, keepdims=False, ddof=0):
+    """Variance over ``axis``: Σ (x - mean(x))² / (N - ddof), N the number of entries reduced."""
+    _check_axis("var", x, axis)
+    d = subtract(x, mean(x, axis=axis, keepdims=True))
+    return sum(square(d), axis=axis, keepdims=keepdims) / float(builtins.max(_count(x, axis) - ddof, 0))
+
+
+def std(x, axis=None, keepdims=False, ddof=0):
+    """Standard deviation over ``axis``: sqrt(var(x)).  No gradient where var = 0 (sqrt'(0) = ∞)."""
+    _check_axis("std", x, axis)
+    return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
 
 
 @Primitive
@@ -307,7 +372,26 @@ def _transpose_method(self, *axes):
     return transpose(self, (axes[0] if len(axes) == 1 else axes) if axes else None)
 
 
+def _install_array_methods(cls):
+    """The array methods and indexing of a traced array, for ArrayBox and for Dual (whose parts may be arrays)."""
+    cls.__matmul__ = lambda self, other: matmul(self, other)
+    cls.__rmatmul__ = lambda self, other: matmul(other, self)
+    cls.__getitem__ = lambda self, index: getitem(self, index)
+    cls.T = property(lambda self: transpose(self))
+    cls.reshape = _reshape_method
+    cls.transpose = _transpose_method
+    cls.ravel = ravel
+    cls.sum = lambda self, axis=None, keepdims=False: sum(self, axis, keepdims)
+    cls.mean = lambda self, axis=None, keepdims=False: mean(self, axis, keepdims)
+    cls.var = lambda self, axis=None, keepdims=False, ddof=0: var(self, axis, keepdims, ddof)
+    cls.std = lambda self, axis=None, keepdims=False, ddof=0: std(self, axis, keepdims, ddof)
+    cls.max = lambda self, axis=None, keepdims=False: max(self, axis, keepdims)
+    cls.min = lambda self, axis=None, keepdims=False: min(self, axis, keepdims)
+    cls.dot = lambda self, other: dot(self, other)
+
+
 def _install_operators(cls):
+    """Arithmetic on a traced array records each operation through the primitives above."""
     cls.__add__ = lambda self, other: add(self, other)
     cls.__radd__ = lambda self, other: add(other, self)
     cls.__sub__ = lambda self, other: subtract(self, other)
@@ -318,26 +402,16 @@ def _install_operators(cls):
     cls.__rtruediv__ = lambda self, other: divide(other, self)
     cls.__pow__ = lambda self, other: power(self, other)
     cls.__rpow__ = lambda self, other: power(other, self)
-    cls.__matmul__ = lambda self, other: matmul(self, other)
-    cls.__rmatmul__ = lambda self, other: matmul(other, self)
     cls.__neg__ = lambda self: negative(self)
     cls.__pos__ = lambda self: self
     cls.__abs__ = lambda self: abs(self)
-    cls.__getitem__ = lambda self, index: getitem(self, index)
-    cls.T = property(lambda self: transpose(self))
-    cls.reshape = _reshape_method
-    cls.transpose = _transpose_method
-    cls.ravel = ravel
-    cls.sum = lambda self, axis=None, keepdims=False: sum(self, axis, keepdims)
-    cls.mean = lambda self, axis=None, keepdims=False: mean(self, axis, keepdims)
-    cls.max = lambda self, axis=None, keepdims=False: max(self, axis, keepdims)
-    cls.min = lambda self, axis=None, keepdims=False: min(self, axis, keepdims)
-    cls.dot = lambda self, other: dot(self, other)
     # adlib.exp(box) etc. land here (see adlib.rules.elementary)
     cls._apply_rule = lambda self, rule: UNARY_PRIMITIVES[rule.name](self)
 
 
 _install_operators(ArrayBox)
+_install_array_methods(ArrayBox)
+_install_array_methods(Dual)     # Dual does its own arithmetic (adlib.forward); array methods are shared
 
 
 
@@ -362,6 +436,7 @@ for _name in NONDIFFERENTIABLE:
 
 __all__ = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "absolute", "square",
            "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum", "minimum",
-           "clip", "where", "matmul", "dot", "sum", "max", "min", "amax", "amin", "mean", "logsumexp", "softmax",
-           "log_softmax", "reshape", "transpose", "swapaxes", "broadcast_to", "expand_dims", "squeeze", "ravel",
-           "getitem", "untake", "concatenate", "stack", "array"] + NONDIFFERENTIABLE
+           "clip", "where", "matmul", "dot", "outer", "einsum", "sum", "max", "min", "amax", "amin", "mean",
+           "var", "std", "logsumexp", "softmax", "log_softmax", "reshape", "transpose", "swapaxes",
+           "broadcast_to", "expand_dims", "squeeze", "ravel", "getitem", "untake", "concatenate", "stack",
+           "array"] + NONDIFFERENTIABLE

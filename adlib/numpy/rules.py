@@ -125,10 +125,10 @@ def _inside(x, lo, hi):
 defvjp(anp.clip, lambda g, ans, x, lo, hi: g * _inside(x, lo, hi))
 defjvp(anp.clip, lambda t, ans, x, lo, hi: t * _inside(x, lo, hi))
 
-defvjp(anp.where, None,
+defvjp(anp.where_args, None,
        lambda g, ans, c, x, y: unbroadcast(anp.where(c, g, 0.0), x),
        lambda g, ans, c, x, y: unbroadcast(anp.where(c, 0.0, g), y))
-defjvp(anp.where, None,
+defjvp(anp.where_args, None,
        lambda t, ans, c, x, y: anp.where(c, t, 0.0),
        lambda t, ans, c, x, y: anp.where(c, 0.0, t))
 
@@ -175,6 +175,56 @@ def _dot_vjp(i):
 
 defvjp(anp.dot, _dot_vjp(0), _dot_vjp(1))
 defjvp(anp.dot, lambda t, ans, a, b: anp.dot(t, b), lambda t, ans, a, b: anp.dot(a, t))
+
+
+# ---------------------------------------------------------------------------
+# einsum: y = einsum('ij,jk->ik', a, b) is linear in each operand, so its adjoint is an einsum too:
+# ā = einsum('ik,jk->ij', ȳ, b).  The subscripts reaching the primitive are explicit (see api.einsum).
+
+def _einsum_split(subscripts):
+    lhs, out = subscripts.split("->")
+    return lhs.split(","), out
+
+
+def _einsum_vjp(g, ins, out, operands, k):
+    """x̄_k = einsum('out,others->in_k', ȳ, *others), spread back over what only x_k had."""
+    others = [s for j, s in enumerate(ins) if j != k]
+    seen = set(out).union(*others)
+    # an index of x_k alone was summed away: ∂y/∂x_k is constant along it, so x̄_k is broadcast there
+    kept = "".join(c for c in ins[k] if c in seen)
+    r = anp.einsum_args(",".join([out] + others) + "->" + kept, g, *[x for j, x in enumerate(operands) if j != k])
+    shape = np.shape(operands[k])
+    sizes = dict(zip(kept, np.shape(r)))
+    full = tuple(sizes.get(c, 1) for c in ins[k])
+    if np.shape(r) != full:
+        r = anp.reshape(r, full)
+    # a size-1 axis of x_k that numpy broadcast against a longer one elsewhere: sum back
+    axes = tuple(p for p, (n, m) in enumerate(zip(shape, full)) if n == 1 and m != 1)
+    if axes:
+        r = anp.sum(r, axis=axes, keepdims=True)
+    if np.shape(r) != shape:
+        r = anp.broadcast_to(r, shape)
+    return r
+
+
+def _einsum_vjp_all(g, ans, args, kwargs, argnums):
+    ins, out = _einsum_split(args[0])
+    return [_einsum_vjp(g, ins, out, args[1:], i - 1) for i in argnums]
+
+
+def _einsum_jvp_all(tangents, ans, args, kwargs):
+    """ẏ = Σ_k einsum(subscripts, ..., ẋ_k in place of x_k, ...) (the product rule)."""
+    tangent = None
+    for i, t in tangents:
+        operands = list(args[1:])
+        operands[i - 1] = t
+        term = anp.einsum_args(args[0], *operands)
+        tangent = term if tangent is None else anp.add(tangent, term)
+    return tangent
+
+
+anp.einsum_args.vjp_all = _einsum_vjp_all
+anp.einsum_args.jvp_all = _einsum_jvp_all
 
 
 # ---------------------------------------------------------------------------
