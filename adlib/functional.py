@@ -116,12 +116,17 @@ def value_and_grad(f, argnum=0):
     ``argnum`` is the position of the argument to differentiate, or a tuple of them
     (then the gradient is a tuple).  Each gradient has its argument's shape.
     """
+    return _value_and_grad(f, argnum, "grad")
+
+
+def _value_and_grad(f, argnum, what):
+    """value_and_grad, with errors naming ``what`` (grad, hessian, hvp: what the student called)."""
     def value_and_grad_f(*args, **kwargs):
-        nums, many = _argnums(argnum, len(args), "grad")
-        level, out, leaves = _trace(f, args, kwargs, nums, "grad")
-        value, node = _unbox(out, level, "grad")
+        nums, many = _argnums(argnum, len(args), what)
+        level, out, leaves = _trace(f, args, kwargs, nums, what)
+        value, node = _unbox(out, level, what)
         if np.ndim(value) != 0:
-            raise TypeError(f"grad: the function must return a scalar, but it returned an array of shape "
+            raise TypeError(f"{what}: the function must return a scalar, but it returned an array of shape "
                             f"{np.shape(value)}; reduce it (e.g. anp.sum) or use adlib.jacobian or adlib.vjp")
         if node is None:
             grads = [None] * len(leaves)
@@ -144,7 +149,11 @@ def grad(f, argnum=0):
     >>> grad(lambda x: anp.sum(x ** 2))(np.array([1.0, 2.0]))
     array([2., 4.])
     """
-    vg = value_and_grad(f, argnum)
+    return _grad(f, argnum, "grad")
+
+
+def _grad(f, argnum, what):
+    vg = _value_and_grad(f, argnum, what)
 
     def grad_f(*args, **kwargs):
         return vg(*args, **kwargs)[1]
@@ -233,7 +242,7 @@ def hessian(f, argnum=0):
     def hessian_f(*args, **kwargs):
         if isinstance(argnum, (tuple, list)):
             raise TypeError("hessian: argnum must be a single int")
-        return jacobian(grad(f, argnum), argnum)(*args, **kwargs)
+        return jacobian(_grad(f, argnum, "hessian"), argnum)(*args, **kwargs)
     hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
     return hessian_f
 
@@ -251,7 +260,7 @@ def hvp(f, argnum=0):
         if np.shape(v) != np.shape(x):
             raise ValueError(f"hvp: the direction v has shape {np.shape(v)} but argument {i} has shape "
                              f"{np.shape(x)}; they must match")
-        g = grad(f, i)
+        g = _grad(f, i, "hvp")
 
         def g_i(xi):
             a = list(args)

@@ -263,3 +263,12 @@ def test_outputs_that_are_not_numbers_are_refused_with_their_type():
         adlib.vjp(lambda x: [x, x], np.ones(2))
     assert adlib.grad(lambda x: 3.0)(1.0) == 0.0             # a constant is a function too
     np.testing.assert_array_equal(adlib.grad(lambda x: np.float64(3.0))(np.ones(2)), np.zeros(2))
+
+
+def test_hessian_and_hvp_errors_name_what_the_student_called():
+    with pytest.raises(TypeError, match=r"^hessian: the function must return a scalar.*shape \(2,\)"):
+        adlib.hessian(lambda x: x * x)(np.ones(2))
+    with pytest.raises(TypeError, match=r"^hvp: the function returned None"):
+        adlib.hvp(_forgot_return)(np.ones(2), np.ones(2))
+    with pytest.raises(TypeError, match=r"^hessian: the function returned None"):
+        adlib.hessian(_forgot_return)(np.ones(2))

@@ -507,9 +507,11 @@ class Sandbox:
         return frames[-1].name if frames else ""
 
     def _trimmed(self, exc):
-        """The traceback, keeping only lines in the student's own file."""
+        """The traceback, keeping only lines in the student's own file ("" when none are: the message says it all)."""
         try:
             frames = self._frames(exc)
+            if not frames and not (isinstance(exc, SyntaxError) and exc.filename == self.path):
+                return ""
             lines = ["Traceback (only lines in your file):"]
             for f in frames[-8:]:
                 lines.append(f'  File "{self.display}", line {f.lineno}, in {f.name}')
