@@ -53,3 +53,24 @@ def test_hessians_agree_with_autograd(x):
     J_ours = adlib.jacobian(lambda x: anp.sin(x) * anp.sum(x ** 2))(x)
     J_theirs = autograd.jacobian(lambda x: agnp.sin(x) * agnp.sum(x ** 2))(x)
     np.testing.assert_allclose(J_ours, J_theirs, rtol=1e-10, atol=1e-12)
+
+
+def statistics_program(np_):
+    """outer, einsum, var, std and linalg.norm, written once for either library."""
+    def f(A, v):
+        P = np_.einsum("ij,jk->ik", A, np_.transpose(A)) + np_.outer(v, v)
+        spread = np_.var(P, axis=0, ddof=1) + np_.std(A, axis=1, keepdims=True).sum()
+        return np_.sum(spread * np_.einsum("ij,j->i", P, v)) + np_.linalg.norm(A) * np_.linalg.norm(v)
+    return f
+
+
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(2, 4), m=st.integers(2, 4), seed=st.integers(0, 2 ** 16))
+def test_statistics_and_einsum_agree_with_autograd(n, m, seed):
+    rng = np.random.default_rng(seed)
+    A, v = rng.normal(size=(n, m)), rng.normal(size=n)
+    ours = adlib.value_and_grad(statistics_program(anp), argnum=(0, 1))(A, v)
+    theirs = autograd.value_and_grad(statistics_program(agnp), argnum=(0, 1))(A, v)
+    assert ours[0] == pytest.approx(theirs[0], rel=1e-12)
+    for a, t in zip(ours[1], theirs[1]):
+        np.testing.assert_allclose(a, t, rtol=1e-9, atol=1e-12)
