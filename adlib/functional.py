@@ -44,15 +44,17 @@ def _check_input(x, what):
     raise TypeError(f"{what} is a {type(x).__name__}; it must be a float or a float array")
 
 
-def _argnums(argnum, nargs, what):
+def _argnums(argnum, nargs, what, kwargs=None):
     many = isinstance(argnum, (tuple, list))
     nums = tuple(argnum) if many else (argnum,)
     for a in nums:
         if not isinstance(a, int) or isinstance(a, bool):
             raise TypeError(f"{what}: argnum must be an int or a tuple of ints, got {a!r}")
         if not -nargs <= a < nargs:
+            hint = (f" (keyword arguments {', '.join(sorted(kwargs))} are held fixed: pass the ones to "
+                    "differentiate by position)" if kwargs else "")
             raise ValueError(f"{what}: argnum {a} is out of range: the function was called with {nargs} "
-                             f"argument{'s' if nargs != 1 else ''}")
+                             f"positional argument{'s' if nargs != 1 else ''}{hint}")
     return tuple(a % nargs for a in nums), many
 
 
@@ -122,7 +124,7 @@ def value_and_grad(f, argnum=0):
 def _value_and_grad(f, argnum, what):
     """value_and_grad, with errors naming ``what`` (grad, hessian, hvp: what the student called)."""
     def value_and_grad_f(*args, **kwargs):
-        nums, many = _argnums(argnum, len(args), what)
+        nums, many = _argnums(argnum, len(args), what, kwargs)
         level, out, leaves = _trace(f, args, kwargs, nums, what)
         value, node = _unbox(out, level, what)
         if np.ndim(value) != 0:
@@ -194,7 +196,7 @@ def jacobian(f, argnum=0, mode="reverse"):
         raise ValueError(f"jacobian: mode must be 'reverse' or 'forward', got {mode!r}")
 
     def jacobian_f(*args, **kwargs):
-        nums, many = _argnums(argnum, len(args), "jacobian")
+        nums, many = _argnums(argnum, len(args), "jacobian", kwargs)
         jacs = tuple(_jacobian_one(f, args, kwargs, i, mode) for i in nums)
         return jacs if many else jacs[0]
     jacobian_f.__name__ = f"jacobian_{getattr(f, '__name__', 'f')}"

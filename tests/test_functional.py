@@ -272,3 +272,11 @@ def test_hessian_and_hvp_errors_name_what_the_student_called():
         adlib.hvp(_forgot_return)(np.ones(2), np.ones(2))
     with pytest.raises(TypeError, match=r"^hessian: the function returned None"):
         adlib.hessian(_forgot_return)(np.ones(2))
+
+
+def test_differentiating_a_keyword_argument_explains_positions():
+    with pytest.raises(ValueError, match=r"grad: argnum 0 is out of range.*0 positional arguments.*"
+                                         r"keyword arguments x are held fixed"):
+        adlib.grad(lambda x: x * x)(x=1.0)
+    # keywords are held fixed, positions are differentiated
+    assert adlib.grad(lambda x, scale: scale * x * x)(3.0, scale=2.0) == 12.0
