@@ -20,6 +20,7 @@ from .forward import Dual, jvp_named
 from .numeric import returned_none
 from .numpy import api as anp
 from .numpy.tracing import ArrayBox, Node, backward, new_trace
+from .value import Value
 
 __all__ = ["grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp", "checkpoint"]
 
@@ -71,7 +72,7 @@ def _trace(f, args, kwargs, nums, what):
     return level, f(*args, **kwargs), leaves
 
 
-def _unbox(out, level, what="grad"):
+def _unbox(out, level, what):
     """(value, node) of f's output for this trace; node None when it does not depend on the inputs."""
     if type(out) is ArrayBox:
         if out._level == level:
@@ -82,7 +83,7 @@ def _unbox(out, level, what="grad"):
     if isinstance(out, (tuple, list, dict)):
         raise TypeError(f"{what}: the function returned a {type(out).__name__}; it must return a single "
                         "array or number")
-    if type(out).__name__ == "Value":    # adlib.Value: scalar reverse mode has its own backward()
+    if isinstance(out, Value):           # scalar reverse mode has its own backward()
         raise TypeError(f"{what}: the function returned an adlib.Value; {what} differentiates functions "
                         "written with adlib.numpy (for a Value, call out.backward() and read .grad)")
     if isinstance(out, (bool, np.bool_, str, bytes)) or not isinstance(out, (numbers.Number, np.ndarray,

@@ -188,3 +188,14 @@ def test_python_dash_m_entry_point(tmp_path):
                           text=True, env=env, cwd=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "Exercise 1: Finite differences" in proc.stdout and "Total:" in proc.stdout
+
+
+def test_a_missing_name_is_reported_without_an_empty_traceback(tmp_path):
+    key = next(k for k in ALL if EXERCISES[k].filename.startswith("ex03"))
+    src = tmp_path / "empty.py"
+    src.write_text("x = 1\n")
+    code, results = grade(tmp_path, place(tmp_path, src, key))
+    assert code == 0 and results["score"] == 0
+    outputs = [t["output"] for t in results["tests"]]
+    assert outputs and all("your file defines no 'Value'" in o for o in outputs)
+    assert not any("Traceback" in o for o in outputs)   # no line of the student's file to show
