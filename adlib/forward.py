@@ -150,8 +150,7 @@ class Dual:
 
     def __setitem__(self, index, value):
         raise TypeError("d[...] = ... would write into a Dual's arrays and lose the derivative of what it "
-                        "overwrites; build a new array instead (anp.where(mask, new, x), anp.concatenate, "
-                        "or anp.stack of a list of pieces)")
+                        f"overwrites; {BUILD_A_NEW_ARRAY}")
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError("numpy cannot turn a Dual into an array of numbers without dropping the "
@@ -166,6 +165,11 @@ class Dual:
             return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
                         f"(import adlib.numpy as anp) or adlib's elementary functions")
+
+
+# What to write instead of x[...] = ... inside a function being differentiated (Dual and traced arrays)
+BUILD_A_NEW_ARRAY = ("build a new array instead (anp.where(mask, new, x), anp.concatenate, "
+                     "or anp.stack of a list of pieces)")
 
 
 def _anp():

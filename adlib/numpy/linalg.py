@@ -130,17 +130,18 @@ Gradient: Ā = ḡ det(A) A⁻ᵀ; it needs A⁻¹, so at a singular A (det 0) t
 # The linear-algebra rules: written with adlib.numpy functions (and inv/solve themselves),
 # so they can be differentiated again.
 
-def _solve_vjp_A(g, ans, A, b):
-    gb = solve(anp.transpose(A), g)                     # b̄ = A⁻ᵀ ḡ
-    if np.ndim(b) == 1:
-        return -anp.outer(gb, ans)                      # Ā = -b̄ xᵀ
-    return -anp.dot(gb, anp.transpose(ans))
+def _solve_vjp_all(g, ans, args, kwargs, argnums):
+    """b̄ = A⁻ᵀ ḡ and Ā = -b̄ xᵀ: one solve serves both arguments."""
+    A, b = args
+    gb = solve(anp.transpose(A), g)
+    gA = -anp.outer(gb, ans) if np.ndim(b) == 1 else -anp.dot(gb, anp.transpose(ans))
+    return [(gA, gb)[i] for i in argnums]
 
 
 defvjp(inv, lambda g, ans, A: -anp.dot(anp.dot(anp.transpose(ans), g), anp.transpose(ans)))
 defjvp(inv, lambda t, ans, A: -anp.dot(anp.dot(ans, t), ans))
 
-defvjp(solve, _solve_vjp_A, lambda g, ans, A, b: solve(anp.transpose(A), g))
+solve.vjp_all = _solve_vjp_all
 defjvp(solve, lambda t, ans, A, b: -solve(A, anp.dot(t, ans)), lambda t, ans, A, b: solve(A, t))
 
 defvjp(det, lambda g, ans, A: g * ans * anp.transpose(inv(A)))

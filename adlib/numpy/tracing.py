@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..forward import Dual, new_tag
+from ..forward import BUILD_A_NEW_ARRAY, Dual, new_tag
 
 __all__ = ["ArrayBox", "Node", "new_trace", "backward", "top_level", "getval", "is_traced"]
 
@@ -103,8 +103,7 @@ class ArrayBox:
 
     def __setitem__(self, index, value):
         raise TypeError(f"x[{_index_text(index)}] = ... writes into a traced array (shape {self.shape}), "
-                        "which would lose the gradient of what it overwrites; build a new array instead "
-                        "(anp.where(mask, new, x), anp.concatenate, or anp.stack of a list of pieces)")
+                        f"which would lose the gradient of what it overwrites; {BUILD_A_NEW_ARRAY}")
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError(f"numpy tried to convert a traced array of shape {self.shape} to a plain array, "
