@@ -163,6 +163,11 @@ def power(a, b):
             if r is not None and type(r) is not complex:
                 return float(r)
             return float(np.power(np.float64(a), np.float64(b)))
+        if type(b) is complex:        # the complex step through an exponent: 0 ** z as numpy has it
+            try:
+                return a ** b
+            except (ZeroDivisionError, OverflowError):
+                return complex(np.power(np.complex128(a), np.complex128(b)))
     if isinstance(a, np.ndarray) and isinstance(b, (int, float, np.ndarray)) and np.issubdtype(a.dtype, np.integer):
         a = a.astype(float)  # numpy refuses integers to negative integer powers
     return a ** b
@@ -237,6 +242,15 @@ METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu")
 
 
 def _pow_d_base(a, b, ans):
+    # b a^(b-1) is 0 · 0^(-1) = nan at a = b = 0, though a^0 = 1 is constant: where both are 0
+    # (read through any tracing) the exponent 1 stands in, giving 0 as torch and autograd do.
+    # That also makes d²(a^1)/da² = d(1 · a^0)/da = 0 at a = 0.  Elsewhere the formula is exact,
+    # so mixed derivatives in a traced exponent b stay right.
+    if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS:
+        return 0.0 if a == 0 and b == 0 else b * power(a, b - 1.0)
+    both_zero = np.logical_and(a == 0, b == 0)
+    if np.any(both_zero):
+        return b * power(a, (b - 1.0) + 2.0 * both_zero)
     return b * power(a, b - 1.0)
 
 
@@ -263,23 +277,27 @@ def _div_d_b_float(a, b, ans):
 
 
 def _pow_d_exponent(a, b, ans):
-    # d/db a^b = a^b log(a), defined for a > 0.  At a = 0 with b > 0 the limit
-    # (a^b log a -> 0) is used; for a < 0 it is nan, with numpy's warning.
-    if type(a) is float or type(a) is int:
-        if a == 0 and _real_part(b) > 0:
+    # d/db a^b = a^b log(a), defined for a > 0.  At a = 0 with b >= 0 it is 0 (the limit
+    # a^b log a -> 0 for b > 0, and torch's and autograd's value at 0 ** 0); for a < 0 it is
+    # nan, with numpy's warning.
+    if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS:
+        if a == 0 and _nonnegative(b):
             return 0.0 * b
         return ans * log(a)
-    if isinstance(a, np.ndarray):
-        zero = (a == 0) & (np.real(b) > 0)
-        if np.any(zero):
-            return np.where(zero, 0.0, ans * log(np.where(zero, 1.0, a)))
+    zero = np.logical_and(a == 0, _nonnegative(b))   # comparisons read values through any tracing
+    if np.any(zero):
+        a = a + 1.0 * zero       # log(1) = 0 there, and a stays traced where it is not 0
     return ans * log(a)
 
 
-def _real_part(b):
-    while hasattr(b, "real") and not isinstance(b, (int, float, np.ndarray, np.generic)):
-        b = b.real    # a Dual exponent: compare its value
-    return b
+_PLAIN_NUMBERS = (float, int, complex)
+
+
+def _nonnegative(b):
+    """b >= 0, elementwise; a complex b (the complex step) by its real part."""
+    if isinstance(b, (complex, np.ndarray, np.generic)):
+        return np.real(b) >= 0
+    return b >= 0
 
 
 BINARY = {r.name: r for r in [
