@@ -19,6 +19,8 @@ import numbers
 
 import numpy as np
 
+from .errors import returned_none  # noqa: F401  (adlib.numeric.returned_none, as before)
+
 __all__ = [
     "forward_difference", "backward_difference", "central_difference", "complex_step",
     "numerical_grad", "numerical_jacobian", "error_model", "optimal_step", "default_step",
@@ -236,11 +238,6 @@ def _check_array(x, op):
         raise ValueError(f"{op}: x is not finite at index {bad} (value {arr[bad]}); "
                          "no derivative can be checked there")
     return arr
-
-
-def returned_none(what):
-    """The error for a function that returned None: usually a forgotten ``return``."""
-    return TypeError(f"{what}: the function returned None; did it forget to `return` its result?")
 
 
 def _output(y, op):
