@@ -11,8 +11,11 @@ O(√L) instead of O(L), for about one extra forward pass.
 """
 from __future__ import annotations
 
+from .forward import Dual
+from .numpy.backward import backward
 from .numpy.primitive import Primitive
-from .numpy.tracing import ArrayBox, backward
+from .numpy.tracing import ArrayBox
+from .traced import top_traced
 
 __all__ = ["checkpoint"]
 
@@ -24,15 +27,15 @@ class _Checkpointed(Primitive):
         super().__init__(f, name=f"checkpoint({getattr(f, '__name__', 'f')})")
         self.vjp_all = self._recompute_vjp
 
-    def _trace(self, level, args, kwargs):
-        box = super()._trace(level, args, kwargs)
-        if type(box._value) is ArrayBox and box._value._level == level:
+    def __call__(self, *args, **kwargs):
+        top = top_traced(args)
+        if isinstance(top, Dual):
+            return self.fun(*args, **kwargs)   # forward mode stores nothing: just run f on the Duals
+        out = super().__call__(*args, **kwargs)
+        if top is not None and type(out._value) is ArrayBox and out._value.tag == top.tag:
             raise ValueError(f"{self.name}: the function uses a traced array it did not receive as an argument "
                              "(a closure variable); pass every array you differentiate as an argument")
-        return box
-
-    def _push_tangent(self, tag, args, kwargs):
-        return self.fun(*args, **kwargs)   # forward mode stores nothing: just run f on the Duals
+        return out
 
     def _recompute_vjp(self, g, ans, args, kwargs, argnums):
         from .functional import _as_gradient, _trace, _unbox

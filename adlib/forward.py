@@ -13,22 +13,17 @@ is a constant to it.
 """
 from __future__ import annotations
 
-import itertools
 import numbers
 
 import numpy as np
 
-from .numeric import returned_none
+from .errors import BUILD_A_NEW_ARRAY, returned_none
 from .rules import BINARY, METHODS, UNARY, elementary
+from .traced import Traced, new_level
 
 __all__ = ["Dual", "derivative", "jvp"]
 
-_tags = itertools.count(1)
-
-
-def new_tag() -> int:
-    """A fresh perturbation tag; later tags nest outside earlier ones."""
-    return next(_tags)
+new_tag = new_level   # a fresh perturbation tag, drawn from the counter trace levels use too
 
 
 def _check_part(part, name, op="Dual"):
@@ -56,15 +51,20 @@ def _check_part(part, name, op="Dual"):
     raise TypeError(f"{op}: the {name} part must be a number or a numpy array, got {type(part).__name__}")
 
 
-class Dual:
+class Dual(Traced):
     """A dual number ``real + dual·ε`` with ``ε² = 0``.
 
     ``real`` and ``dual`` are floats or numpy arrays (which broadcast like numpy);
     they may also be Duals of an older tag, which is how second derivatives nest.
     Comparisons look at the real part only.
+
+    >>> d = Dual(3.0, 1.0) * Dual(3.0, 1.0)
+    >>> d.real, d.dual
+    (9.0, 6.0)
     """
 
     __slots__ = ("real", "dual", "tag")
+    _kind = "Dual"
     __array_priority__ = 100  # ndarray <op> Dual defers to Dual
 
     def __init__(self, real, dual=0.0, tag=0):
@@ -120,8 +120,46 @@ class Dual:
     def __abs__(self):
         return self._apply_rule(UNARY["abs"])
 
-    # -- array methods (d @ W, d.T, d.sum(), d[i] ...): installed by adlib.numpy, which
-    #    builds on this module, so a Dual of arrays supports what a traced array supports
+    # -- array methods (d @ W, d.T, d.sum(), d[i] ...): adlib.numpy gives them to every
+    #    Traced value, so a Dual of arrays supports what a traced array supports
+
+    def _unwrap(self):
+        return self.real
+
+    def _apply_primitive(self, prim, args, kwargs):
+        """prim(*args) where this Dual's tag is the newest: the value from the real parts,
+        the tangent from prim's JVP rules, ẏ = Σ_i ∂y/∂x_i ẋ_i (an adlib.numpy primitive lands here)."""
+        tag = self.tag
+        reals = list(args)
+        tangents = []
+        for i, a in enumerate(args):
+            if type(a) is Dual and a.tag == tag:
+                reals[i] = a.real
+                tangents.append((i, a.dual))
+                if prim.jvp_all is None and i not in prim.jvps:
+                    raise TypeError(f"anp.{prim.name}: no forward-mode rule (JVP) for argument {i} "
+                                    f"(Dual of shape {a.shape}); register one with adlib.defjvp({prim.name}, ...)")
+        ans = prim(*reals, **kwargs)
+        jvps = prim.jvps
+        if prim.jvp_all is not None:
+            tangent = prim.jvp_all(tangents, ans, reals, kwargs)
+        elif len(tangents) == 2:
+            # One expression, so numpy may add into the first term in place when no one else
+            # holds it (its temporary elision checks that itself): one large temporary fewer.
+            (i, t), (j, u) = tangents
+            tangent = jvps[i](t, ans, *reals, **kwargs) + jvps[j](u, ans, *reals, **kwargs)
+        else:
+            tangent = None
+            for i, t in tangents:
+                term = jvps[i](t, ans, *reals, **kwargs)
+                tangent = term if tangent is None else tangent + term
+        shape = np.shape(ans)
+        if np.shape(tangent) != shape:     # a rule gave a tangent that broadcasts to the answer
+            if isinstance(tangent, Traced):
+                tangent = tangent + np.zeros(shape)
+            else:
+                tangent = np.broadcast_to(tangent, shape).copy()   # writable, not a view
+        return _make(ans, tangent, tag)
 
     # -- elementary functions: adlib.exp(d) etc. land here -------------------
     def _apply_rule(self, rule):
@@ -158,23 +196,14 @@ class Dual:
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and not kwargs and ufunc is np.matmul:
-            return _anp().matmul(*inputs)        # ndarray @ Dual
+            a, b = inputs                        # ndarray @ Dual: Dual.__rmatmul__ (from adlib.numpy)
+            return b.__rmatmul__(a) if b is self else a.__matmul__(b)
         if method == "__call__" and not kwargs and ufunc in _UFUNC_BINARY:
             return _binary(BINARY[_UFUNC_BINARY[ufunc]], *inputs)
         if method == "__call__" and not kwargs and ufunc.__name__ in _NUMPY_NAMES:
             return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
                         f"(import adlib.numpy as anp) or adlib's elementary functions")
-
-
-# What to write instead of x[...] = ... inside a function being differentiated (Dual and traced arrays)
-BUILD_A_NEW_ARRAY = ("build a new array instead (anp.where(mask, new, x), anp.concatenate, "
-                     "or anp.stack of a list of pieces)")
-
-
-def _anp():
-    from . import numpy as anp
-    return anp
 
 
 def _make(real, dual, tag):

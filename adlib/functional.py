@@ -19,7 +19,8 @@ import numpy as np
 from .forward import Dual, jvp_named
 from .numeric import returned_none
 from .numpy import api as anp
-from .numpy.tracing import ArrayBox, Node, backward, new_trace
+from .numpy.backward import backward
+from .numpy.tracing import ArrayBox, Node, new_trace
 from .value import Value
 
 __all__ = ["grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp", "checkpoint"]

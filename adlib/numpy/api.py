@@ -12,10 +12,11 @@ import math
 
 import numpy as np
 
-from ..forward import Dual
+from .. import validate
 from ..rules import BINARY, UNARY
+from ..traced import Traced, primal as getval
 from .primitive import Primitive, describe
-from .tracing import ArrayBox, getval
+from .tracing import DIFFERENTIABLE_NAMES, ArrayBox
 
 # ---------------------------------------------------------------------------
 # Elementwise: the shared rule table gives the value (and, in rules.py, the derivative).
@@ -222,7 +223,11 @@ def mean(x, axis=None, keepdims=False):
 
 
 def var(x, axis=None, keepdims=False, ddof=0):
-    """Variance over ``axis``: Σ (x - mean(x))² / (N - ddof), N the number of entries reduced."""
+    """Variance over ``axis``: Σ (x - mean(x))² / (N - ddof), N the number of entries reduced.
+
+    For real x only: numpy's variance of complex x is Σ |x - mean|² / N, not this formula.
+    """
+    validate.refuse_complex(getval(x), "anp.var")
     _check_axis("var", x, axis)
     d = subtract(x, mean(x, axis=axis, keepdims=True))
     return sum(square(d), axis=axis, keepdims=keepdims) / float(builtins.max(_count(x, axis) - ddof, 0))
@@ -230,6 +235,7 @@ def var(x, axis=None, keepdims=False, ddof=0):
 
 def std(x, axis=None, keepdims=False, ddof=0):
     """Standard deviation over ``axis``: sqrt(var(x)).  No gradient where var = 0 (sqrt'(0) = ∞)."""
+    validate.refuse_complex(getval(x), "anp.std")
     _check_axis("std", x, axis)
     return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
 
@@ -351,10 +357,9 @@ def stack(arrays, axis=0):
 
 def array(obj, dtype=None):
     """numpy.array, also for a list holding traced arrays (it stacks them)."""
-    if isinstance(obj, (list, tuple)) and any(type(o) in (ArrayBox, Dual) or isinstance(o, (list, tuple))
-                                              for o in obj):
+    if isinstance(obj, (list, tuple)) and any(isinstance(o, (Traced, list, tuple)) for o in obj):
         return stack([array(o) for o in obj])
-    if type(obj) in (ArrayBox, Dual):
+    if isinstance(obj, Traced):
         return obj
     return np.array(obj, dtype=dtype)
 
@@ -410,8 +415,7 @@ def _install_operators(cls):
 
 
 _install_operators(ArrayBox)
-_install_array_methods(ArrayBox)
-_install_array_methods(Dual)     # Dual does its own arithmetic (adlib.forward); array methods are shared
+_install_array_methods(Traced)   # ArrayBox and Dual (which does its own arithmetic, in adlib.forward)
 
 
 
@@ -440,3 +444,4 @@ __all__ = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt",
            "var", "std", "logsumexp", "softmax", "log_softmax", "reshape", "transpose", "swapaxes",
            "broadcast_to", "expand_dims", "squeeze", "ravel", "getitem", "untake", "concatenate", "stack",
            "array"] + NONDIFFERENTIABLE
+DIFFERENTIABLE_NAMES.update(__all__)

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..forward import Dual
+from .. import validate
+from ..traced import Traced
 from . import api as anp
 from .primitive import Primitive, defjvp, defvjp
-from .tracing import ArrayBox
 
 __all__ = ["norm", "inv", "solve", "det"]
 
@@ -32,8 +32,9 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (numpy's name)
     At x = 0 there is no gradient: the norm has a kink there, and sqrt'(0) = ∞ makes the
     gradient nan (0 · ∞); likewise |x| at 0 and max|x| at ties are kinks.
     """
-    if type(x) not in (ArrayBox, Dual):
-        x = np.asarray(x)
+    if not isinstance(x, Traced):
+        x = np.asarray(validate.array_operand(x, "anp.linalg.norm", "x"))
+        validate.refuse_complex(x, "anp.linalg.norm")
         if not np.issubdtype(x.dtype, np.inexact):
             x = x.astype(float)        # numpy's norm of integers is a float
     shape = np.shape(x)

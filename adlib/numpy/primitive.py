@@ -12,10 +12,11 @@ answer) to the gradient of its argument (shape of that argument); a JVP rule map
 the argument's tangent to its contribution to the answer's tangent.  Rules are
 written with adlib.numpy functions, so they can be differentiated again.
 
-A primitive called with traced arguments peels off the newest level:
+A primitive called with traced arguments hands itself to the one of the newest
+level (:mod:`adlib.traced`), which peels that level off:
 
-* an :class:`~adlib.numpy.tracing.ArrayBox` -> record a node (reverse mode);
-* an :class:`adlib.Dual` -> push the tangent through the JVP rules (forward mode).
+* an :class:`~adlib.numpy.tracing.ArrayBox` records a node (reverse mode);
+* an :class:`adlib.Dual` pushes its tangent through the JVP rules (forward mode).
 """
 from __future__ import annotations
 
@@ -23,18 +24,19 @@ import functools
 
 import numpy as np
 
-from ..forward import Dual
-from .tracing import ArrayBox, Node, top_level
+from ..traced import Traced, top_traced
 
 __all__ = ["Primitive", "primitive", "defvjp", "defjvp", "describe"]
 
 
 def describe(x) -> str:
-    """A student-readable description of an operand: its kind and shape."""
-    if type(x) is ArrayBox:
-        return f"traced array of shape {x.shape}"
-    if type(x) is Dual:
-        return f"Dual of shape {x.shape}"
+    """A student-readable description of an operand: its kind and shape.
+
+    >>> describe(np.zeros((2, 3)))
+    'array of shape (2, 3) (float64)'
+    """
+    if isinstance(x, Traced):
+        return f"{x._kind} of shape {x.shape}"
     if isinstance(x, np.ndarray):
         return f"array of shape {x.shape} ({x.dtype})"
     if isinstance(x, (list, tuple)):
@@ -61,78 +63,13 @@ class Primitive:
         return f"<adlib primitive {self.name}>"
 
     def __call__(self, *args, **kwargs):
-        top = top_level(args)
-        if top < 0:
-            return self._evaluate(args, kwargs)
-        for a in args:
-            if type(a) is ArrayBox and a._level == top:
-                return self._trace(top, args, kwargs)
-        return self._push_tangent(top, args, kwargs)
-
-    def _evaluate(self, args, kwargs):
+        top = top_traced(args)
+        if top is not None:           # the newest level peels itself off (adlib.traced)
+            return top._apply_primitive(self, args, kwargs)
         try:
             return self.fun(*args, **kwargs)
         except (ValueError, TypeError, IndexError) as e:
             raise _friendly(self.name, e, args) from None
-
-    def _trace(self, level, args, kwargs):
-        """Reverse mode: compute on the values one level down and record a node."""
-        values = list(args)
-        parents = []
-        for i, a in enumerate(args):
-            if type(a) is ArrayBox and a._level == level:
-                values[i] = a._value
-                parents.append((i, a._node))
-                if self.vjp_all is None and i not in self.vjps:
-                    raise TypeError(f"anp.{self.name}: no gradient rule (VJP) for argument {i} "
-                                    f"({describe(a)}); register one with adlib.defvjp({self.name}, ...)")
-        ans = self(*values, **kwargs)
-        return ArrayBox(ans, Node(self, values, kwargs, ans, parents), level)
-
-    def _push_tangent(self, tag, args, kwargs):
-        """Forward mode: value from the real parts, tangent from the JVP rules."""
-        reals = list(args)
-        tangents = []
-        for i, a in enumerate(args):
-            if type(a) is Dual and a.tag == tag:
-                reals[i] = a.real
-                tangents.append((i, a.dual))
-                if self.jvp_all is None and i not in self.jvps:
-                    raise TypeError(f"anp.{self.name}: no forward-mode rule (JVP) for argument {i} "
-                                    f"({describe(a)}); register one with adlib.defjvp({self.name}, ...)")
-        ans = self(*reals, **kwargs)
-        if self.jvp_all is not None:
-            tangent = self.jvp_all(tangents, ans, reals, kwargs)
-        elif len(tangents) == 2:
-            # One expression, so numpy may add into the first term in place when no one else
-            # holds it (its temporary elision checks that itself): one large temporary fewer.
-            (i, t), (j, u) = tangents
-            tangent = self.jvps[i](t, ans, *reals, **kwargs) + self.jvps[j](u, ans, *reals, **kwargs)
-        else:
-            tangent = None
-            for i, t in tangents:
-                term = self.jvps[i](t, ans, *reals, **kwargs)
-                tangent = term if tangent is None else tangent + term
-        return make_dual(ans, tangent, tag)
-
-    def vjp_for(self, argnum):
-        try:
-            return self.vjps[argnum]
-        except KeyError:
-            raise TypeError(f"anp.{self.name}: no gradient rule (VJP) for argument {argnum}") from None
-
-
-def make_dual(ans, tangent, tag):
-    """Dual(ans, tangent) whose tangent has the answer's shape (parts may be traced)."""
-    shape = np.shape(ans)
-    if np.shape(tangent) != shape:
-        from .api import broadcast_to
-        tangent = broadcast_to(tangent, shape)
-        if type(tangent) is np.ndarray:
-            tangent = tangent.copy()   # a writable array, not a broadcast view
-    d = Dual.__new__(Dual)   # parts may be boxes, which Dual's checks would refuse
-    d.real, d.dual, d.tag = ans, tangent, tag
-    return d
 
 
 _AxisError = getattr(np, "exceptions", np).AxisError   # numpy < 1.25 keeps it at the top level
@@ -153,6 +90,12 @@ def primitive(fun=None, *, name=None):
     """Make ``fun`` (a function of numpy arrays) a differentiable primitive; usable as a decorator.
 
     Register its rules with :func:`defvjp` (reverse mode) and :func:`defjvp` (forward mode).
+
+    >>> import adlib
+    >>> cube = adlib.primitive(lambda x: x ** 3)
+    >>> _ = adlib.defvjp(cube, lambda g, ans, x: 3 * x ** 2 * g)
+    >>> float(adlib.grad(cube)(2.0))
+    12.0
     """
     if fun is None:
         return lambda f: Primitive(f, name)
@@ -172,6 +115,12 @@ def defvjp(prim, *vjps, argnums=None):
 
     ``vjps[i]`` returns x̄_i = ȳ · ∂y/∂x_i (the shape of argument i).  ``None`` skips an
     argument that is never differentiated.  Replaces the primitive's previous VJP rules.
+
+    >>> import adlib
+    >>> mul = adlib.primitive(lambda a, b: a * b)
+    >>> _ = adlib.defvjp(mul, lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a)
+    >>> adlib.grad(mul, argnum=(0, 1))(2.0, 5.0)
+    (5.0, 2.0)
     """
     _check_prim(prim, "defvjp")
     argnums = range(len(vjps)) if argnums is None else argnums
@@ -187,6 +136,12 @@ def defjvp(prim, *jvps, argnums=None):
     """Register forward-mode rules: one ``lambda t, ans, *inputs: output_tangent`` per argument.
 
     ``jvps[i]`` returns ∂y/∂x_i · ẋ_i (the shape of the answer, or one that broadcasts to it).
+
+    >>> import adlib
+    >>> cube = adlib.primitive(lambda x: x ** 3)
+    >>> _ = adlib.defjvp(cube, lambda t, ans, x: 3 * x ** 2 * t)
+    >>> adlib.jvp(cube, (2.0,), (1.0,))
+    (8.0, 12.0)
     """
     _check_prim(prim, "defjvp")
     argnums = range(len(jvps)) if argnums is None else argnums

@@ -1,30 +1,31 @@
-"""Tracing: boxes record a computation; the backward pass replays it in reverse.
+"""The tracer of reverse mode: boxes record a computation as a graph of nodes.
 
 A *trace* is one call of ``grad`` (or ``vjp``).  Each input of that call is wrapped
 in an :class:`ArrayBox`; every primitive applied to a box records a :class:`Node`
 (the primitive, its inputs, its answer, which inputs were traced) and returns a new
-box.  :func:`backward` then visits the nodes in reverse topological order and
-applies each primitive's vector-Jacobian products (its rules), adding up the
-gradients that reach a node from all its uses::
+box.  :mod:`adlib.numpy.backward` then replays the nodes in reverse.
 
-    x̄_i = Σ_{j : i -> j} vjp_{j,i}(ȳ_j)      (reverse topological order, += never =)
+Trace levels come from the same counter as :class:`adlib.Dual` tags
+(:mod:`adlib.traced`), so boxes and dual numbers nest in either order (``grad`` of
+``grad``, ``jvp`` of ``grad``): the newest level is the outermost wrapper, and a
+primitive hands itself to it first (:meth:`ArrayBox._apply_primitive`).
 
-Trace levels come from the same counter as :class:`adlib.Dual` tags, so boxes and
-dual numbers nest in either order (``grad`` of ``grad``, ``jvp`` of ``grad``): the
-newest level is the outermost wrapper, and a primitive peels it off first.
+>>> from adlib.traced import new_level
+>>> x = ArrayBox(3.0, Node(None, (), {}, 3.0, ()), new_level())
+>>> y = x * x          # adlib.numpy records the product
+>>> y.value, y._node.prim.name
+(9.0, 'multiply')
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..forward import BUILD_A_NEW_ARRAY, Dual, new_tag
+from ..errors import BUILD_A_NEW_ARRAY
+from ..traced import Traced, new_level, primal
 
-__all__ = ["ArrayBox", "Node", "new_trace", "backward", "top_level", "getval", "is_traced"]
+__all__ = ["ArrayBox", "Node", "new_trace", "getval", "is_traced"]
 
-
-def new_trace() -> int:
-    """A fresh trace level, ordered with Dual tags (newer = outer)."""
-    return new_tag()
+new_trace = new_level     # a fresh trace level, ordered with Dual tags (newer = outer)
 
 
 class Node:
@@ -44,21 +45,44 @@ class Node:
         self.parents = parents
 
 
-class ArrayBox:
-    """A traced array: a value plus the node that computed it, in trace ``level``.
+class ArrayBox(Traced):
+    """A traced array: a value plus the node that computed it, in the trace of level ``tag``.
 
     Arithmetic, indexing, ``.T``, ``.reshape`` ... go through :mod:`adlib.numpy`, so
     they are recorded.  Comparisons, ``shape`` and ``dtype`` read the value.
     Plain numpy functions refuse a box: they would drop the gradient silently.
     """
 
-    __slots__ = ("_value", "_node", "_level")
+    __slots__ = ("_value", "_node", "tag")
     __array_priority__ = 200  # above Dual's 100 and ndarray's: our reflected operators win
+    _kind = "traced array"
 
     def __init__(self, value, node, level):
         self._value = value
         self._node = node
-        self._level = level
+        self.tag = level
+
+    _level = property(lambda self: self.tag)   # the trace's level (the name Traced gives it is tag)
+
+    def _unwrap(self):
+        return self._value
+
+    def _apply_primitive(self, prim, args, kwargs):
+        """prim(*args) where this box's trace is the newest level: compute on the values
+        one level down, and record a node that remembers which arguments were traced."""
+        level = self.tag
+        values = list(args)
+        parents = []
+        for i, a in enumerate(args):
+            if type(a) is ArrayBox and a.tag == level:
+                values[i] = a._value
+                parents.append((i, a._node))
+                if prim.vjp_all is None and i not in prim.vjps:
+                    raise TypeError(f"anp.{prim.name}: no gradient rule (VJP) for argument {i} "
+                                    f"(traced array of shape {a.shape}); register one with "
+                                    f"adlib.defvjp({prim.name}, ...)")
+        ans = prim(*values, **kwargs)
+        return ArrayBox(ans, Node(prim, values, kwargs, ans, parents), level)
 
     # -- what a student inspects --------------------------------------------
     @property
@@ -76,7 +100,7 @@ class ArrayBox:
         return len(self._value)
 
     def __repr__(self):
-        return f"ArrayBox({self._value!r}, level={self._level})"
+        return f"ArrayBox({self._value!r}, level={self.tag})"
 
     # -- comparisons read the value (control flow on values is allowed) ------
     def __lt__(self, other): return _primal(self) < _primal(other)
@@ -113,8 +137,10 @@ class ArrayBox:
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         # ndarray <op> box arrives here; the arithmetic ufuncs are the operators, so allow them
         if method == "__call__" and not kwargs and ufunc in _OPERATOR_UFUNCS:
-            from . import api
-            return getattr(api, _OPERATOR_UFUNCS[ufunc])(*inputs)
+            name, reflected = _OPERATOR_UFUNCS[ufunc]
+            if inputs[0] is self:                   # box.__add__(other), as adlib.numpy installs it
+                return getattr(self, name)(*inputs[1:])
+            return getattr(self, reflected)(inputs[0])
         raise TypeError(f"numpy.{ufunc.__name__} was called on a traced array (shape {self.shape}); "
                         f"numpy cannot follow gradients: use adlib.numpy instead "
                         f"(import adlib.numpy as anp; anp.{ufunc.__name__}(...))")
@@ -123,8 +149,7 @@ class ArrayBox:
         name = func.__name__
         if name in _SHAPE_QUERIES:          # asking for a shape is harmless
             return func(*[a._value if type(a) is ArrayBox else a for a in args], **kwargs)
-        from . import api
-        hint = (f"anp.{name}(...)" if hasattr(api, name)
+        hint = (f"anp.{name}(...)" if name in DIFFERENTIABLE_NAMES
                 else f"adlib.numpy has no {name}: build it from anp functions or register it with "
                      f"adlib.primitive and adlib.defvjp")
         raise TypeError(f"numpy.{name} was called on a traced array (shape {self.shape}); "
@@ -143,116 +168,15 @@ def _index_text(index):
 
 
 _SHAPE_QUERIES = {"shape", "ndim", "size"}
-_OPERATOR_UFUNCS = {np.add: "add", np.subtract: "subtract", np.multiply: "multiply",
-                    np.true_divide: "divide", np.power: "power", np.matmul: "matmul",
-                    np.negative: "negative"}
+# numpy's ufunc -> the box's operator and reflected operator (adlib.numpy installs them)
+_OPERATOR_UFUNCS = {np.add: ("__add__", "__radd__"), np.subtract: ("__sub__", "__rsub__"),
+                    np.multiply: ("__mul__", "__rmul__"), np.true_divide: ("__truediv__", "__rtruediv__"),
+                    np.power: ("__pow__", "__rpow__"), np.matmul: ("__matmul__", "__rmatmul__"),
+                    np.negative: ("__neg__", "__neg__")}
+DIFFERENTIABLE_NAMES = set()     # adlib.numpy's functions, named in the advice above (filled by adlib.numpy)
 
-
-def _primal(x):
-    """The innermost plain value of x (through boxes and Duals)."""
-    while True:
-        t = type(x)
-        if t is ArrayBox:
-            x = x._value
-        elif t is Dual:
-            x = x.real
-        else:
-            return x
-
-
-getval = _primal
+_primal = getval = primal        # the innermost plain value, through boxes and Duals (adlib.traced)
 
 
 def is_traced(x) -> bool:
-    return type(x) is ArrayBox or type(x) is Dual
-
-
-def top_level(args):
-    """The highest trace level among args (a box's level or a Dual's tag), or -1."""
-    top = -1
-    for a in args:
-        t = type(a)
-        if t is ArrayBox:
-            if a._level > top:
-                top = a._level
-        elif t is Dual:
-            if a.tag > top:
-                top = a.tag
-    return top
-
-
-def toposort(end_node):
-    """Nodes reachable from end_node, children before parents (iterative, any depth)."""
-    child_counts = {}
-    stack = [end_node]
-    while stack:
-        node = stack.pop()
-        if node in child_counts:
-            child_counts[node] += 1
-        else:
-            child_counts[node] = 1
-            stack.extend(p for _, p in node.parents)
-    order = []
-    ready = [end_node]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for _, parent in node.parents:
-            if child_counts[parent] == 1:
-                ready.append(parent)
-            else:
-                child_counts[parent] -= 1
-    return order
-
-
-def _accumulate(grads, owned, node, g):
-    """grads[node] += g, copying once so a gradient shared with another node is never mutated."""
-    prev = grads.get(node)
-    if prev is None:
-        grads[node] = g
-        return
-    if (node in owned and type(prev) is np.ndarray and type(g) is np.ndarray
-            and prev.shape == g.shape and prev.dtype == np.result_type(prev, g)):
-        prev += g           # in place: this buffer is ours
-    else:
-        grads[node] = prev + g
-        if type(grads[node]) is np.ndarray:
-            owned.add(node)
-
-
-def backward(end_node, g, wanted):
-    """Propagate cotangent g from end_node; return the gradients of the ``wanted`` nodes."""
-    grads = {end_node: g}
-    owned = set()
-    for node in toposort(end_node):
-        if not node.parents:
-            continue            # a leaf: its gradient stays in grads for the caller
-        g = grads.pop(node, None)   # freed as soon as it has been passed on
-        if g is None:
-            continue
-        prim = node.prim
-        if prim.vjp_all is not None:
-            argnums = tuple(i for i, _ in node.parents)
-            outs = prim.vjp_all(g, node.ans, node.args, node.kwargs, argnums)
-            for (argnum, parent), pg in zip(node.parents, outs):
-                _accumulate(grads, owned, parent, _checked(pg, parent, prim, argnum))
-            continue
-        for argnum, parent in node.parents:
-            pg = prim.vjp_for(argnum)(g, node.ans, *node.args, **node.kwargs)
-            _accumulate(grads, owned, parent, _checked(pg, parent, prim, argnum))
-    return [grads.get(n) for n in wanted]
-
-
-def _checked(pg, parent, prim, argnum):
-    """A VJP rule must return a gradient of its argument's own shape; say so plainly if not.
-
-    Without this check a too-small gradient (a rule that forgot to sum over a
-    broadcast axis the other way round) would be broadcast silently into a wrong one.
-    """
-    got, want = np.shape(pg), np.shape(parent.ans)
-    if got != want:
-        raise ValueError(
-            f"the gradient rule (VJP) of {prim.name} for argument {argnum} returned shape {got}, "
-            f"but that argument has shape {want}; a VJP must return a gradient of its argument's "
-            f"shape (if the argument was broadcast, sum the gradient back with adlib.unbroadcast)")
-    return pg
+    return isinstance(x, Traced)
