@@ -18,46 +18,24 @@ import numpy as np
 
 from .forward import Dual, jvp_named
 from .numeric import returned_none
+from . import validate
 from .numpy import api as anp
 from .numpy.backward import backward
-from .numpy.tracing import ArrayBox, Node, new_trace
+from .numpy.tracing import ArrayBox, Node, getval, new_trace
 from .value import Value
 
 __all__ = ["grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp", "checkpoint"]
 
 
 def _check_input(x, what):
-    """Refuse inputs that cannot carry a gradient, in a student's words."""
+    """Refuse inputs that cannot carry a gradient, in a student's words (adlib.validate)."""
     if type(x) in (ArrayBox, Dual):
         return x
-    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{what} is {type(x).__name__} ({x!r:.40}); it must be a float or a float array")
-    if isinstance(x, (list, tuple)):
-        raise TypeError(f"{what} is a {type(x).__name__}; convert it with numpy.asarray(..., dtype=float) first")
-    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
-        if not np.issubdtype(x.dtype, np.inexact):
-            raise TypeError(f"{what} is an array of dtype {x.dtype} (shape {np.shape(x)}); gradients need "
-                            f"floats: pass x.astype(float)")
-        return x
-    if isinstance(x, int):
-        raise TypeError(f"{what} is the int {x}; gradients need floats: pass {float(x)!r}")
-    if isinstance(x, numbers.Number):
-        return x
-    raise TypeError(f"{what} is a {type(x).__name__}; it must be a float or a float array")
+    return validate.differentiable(x, what)
 
 
 def _argnums(argnum, nargs, what, kwargs=None):
-    many = isinstance(argnum, (tuple, list))
-    nums = tuple(argnum) if many else (argnum,)
-    for a in nums:
-        if not isinstance(a, int) or isinstance(a, bool):
-            raise TypeError(f"{what}: argnum must be an int or a tuple of ints, got {a!r}")
-        if not -nargs <= a < nargs:
-            hint = (f" (keyword arguments {', '.join(sorted(kwargs))} are held fixed: pass the ones to "
-                    "differentiate by position)" if kwargs else "")
-            raise ValueError(f"{what}: argnum {a} is out of range: the function was called with {nargs} "
-                             f"positional argument{'s' if nargs != 1 else ''}{hint}")
-    return tuple(a % nargs for a in nums), many
+    return validate.argnums(argnum, nargs, what, kwargs)
 
 
 def _trace(f, args, kwargs, nums, what):
@@ -65,11 +43,14 @@ def _trace(f, args, kwargs, nums, what):
     level = new_trace()
     args = list(args)
     leaves = []
+    boxed = {}
     for i in nums:
-        x = _check_input(args[i], f"{what}: argument {i}")
-        node = Node(None, (), {}, x, ())
-        leaves.append(node)
-        args[i] = ArrayBox(x, node, level)
+        if i not in boxed:          # argnum=(0, 0): one box, its gradient given twice
+            x = _check_input(args[i], f"{what}: argument {i}")
+            node = Node(None, (), {}, x, ())
+            boxed[i] = node
+            args[i] = ArrayBox(x, node, level)
+        leaves.append(boxed[i])
     return level, f(*args, **kwargs), leaves
 
 
@@ -100,8 +81,11 @@ def _unbox(out, level, what):
 def _as_gradient(g, x):
     """The gradient in the input's shape, as a writable array (or a number for a number input)."""
     shape = np.shape(x)
-    if g is None:                   # f does not depend on x
-        return np.zeros(shape) if isinstance(x, np.ndarray) else 0.0
+    if g is None:                   # f does not depend on x: zeros of x's shape (x may be traced)
+        return np.zeros(shape, dtype=_float_dtype(x)) if shape or isinstance(getval(x), np.ndarray) else 0.0
+    dtype = _float_dtype(x)
+    if dtype != np.float64 and type(g) is np.ndarray and g.dtype != dtype:
+        g = g.astype(dtype)         # float32 in, float32 out (as torch and autograd)
     if type(g) is np.ndarray:
         if g.shape != shape:
             g = np.broadcast_to(g, shape)
@@ -114,11 +98,21 @@ def _as_gradient(g, x):
     return g
 
 
+def _float_dtype(x):
+    """The dtype of x's gradient: x's own float dtype (float32 stays float32), else float64."""
+    dtype = getattr(getval(x), "dtype", None)
+    return dtype if dtype is not None and dtype.kind == "f" else np.dtype(np.float64)
+
+
 def value_and_grad(f, argnum=0):
     """(f(*args), ∇f) for scalar-valued f, by one forward and one backward pass.
 
     ``argnum`` is the position of the argument to differentiate, or a tuple of them
-    (then the gradient is a tuple).  Each gradient has its argument's shape.
+    (then the gradient is a tuple; a position given twice gets its gradient twice).
+    Each gradient has its argument's shape and float dtype (float32 in, float32 out;
+    the computation itself follows numpy's type promotion).  A function that does not
+    depend on an argument gets zeros of that argument's shape.  Inputs must be real:
+    a complex input is refused (adlib differentiates real functions).
     """
     return _value_and_grad(f, argnum, "grad")
 
@@ -169,6 +163,9 @@ def vjp(f, *primals):
     """(f(*primals), vjp_fn) with ``vjp_fn(ū) = (ūᵀ ∂f/∂x_0, ūᵀ ∂f/∂x_1, ...)``.
 
     One forward pass records the trace; each call of ``vjp_fn`` is one backward pass.
+    The primals are copied when ``vjp`` is called, so changing them in place afterwards
+    does not change ``vjp_fn``; other arrays f reads (from a closure) are not copied:
+    do not change them before calling ``vjp_fn``.
     """
     return _vjp(f, primals, "vjp")
 
@@ -176,6 +173,9 @@ def vjp(f, *primals):
 def _vjp(f, primals, what):
     """vjp, with errors naming ``what`` (the function the student called)."""
     nums = tuple(range(len(primals)))
+    # vjp_fn runs later: copy the arrays passed in, so changing them in place afterwards
+    # cannot change what vjp_fn computes (the values it differentiates at are these)
+    primals = tuple(p.copy() if type(p) is np.ndarray else p for p in primals)
     level, out, leaves = _trace(f, primals, {}, nums, what)
     value, node = _unbox(out, level, what)
 
@@ -246,6 +246,8 @@ def hessian(f, argnum=0):
     def hessian_f(*args, **kwargs):
         if isinstance(argnum, (tuple, list)):
             raise TypeError("hessian: argnum must be a single int")
+        (i,), _ = _argnums(argnum, len(args), "hessian", kwargs)
+        _check_input(args[i], f"hessian: argument {i}")      # errors name hessian, not jacobian
         return jacobian(_grad(f, argnum, "hessian"), argnum)(*args, **kwargs)
     hessian_f.__name__ = f"hessian_{getattr(f, '__name__', 'f')}"
     return hessian_f

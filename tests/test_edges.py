@@ -108,3 +108,103 @@ def test_hessian_of_a_constant_array_to_a_traced_power():
     np.testing.assert_allclose(J, np.diag(c ** x * np.log(c)), rtol=1e-14)
     assert adlib.derivative(lambda y: adlib.derivative(lambda t: 3.0 ** t, y), 1.0) == pytest.approx(
         3.0 * np.log(3.0) ** 2, rel=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# Outputs that do not depend on an input, unused and repeated arguments
+
+def test_hessian_of_a_constant_has_shape_n_by_n():
+    H = adlib.hessian(lambda x: 3.0)(np.ones(4))
+    assert H.shape == (4, 4) and not H.any()
+    H = adlib.hessian(lambda x: anp.sum(x) * 0.0 + 1.0)(np.ones((2, 3)))
+    assert H.shape == (2, 3, 2, 3) and not H.any()
+
+
+def test_hessian_and_jacobian_for_an_unused_argument():
+    f = lambda x, y: anp.sum(x ** 2)  # noqa: E731
+    x, y = np.ones(2), np.ones(3)
+    H = adlib.hessian(f, argnum=1)(x, y)
+    assert H.shape == (3, 3) and not H.any()
+    J = adlib.jacobian(lambda x, y: x * 2.0, argnum=1)(x, y)
+    assert J.shape == (2, 3) and not J.any()
+    J = adlib.jacobian(lambda x, y: x * 2.0, argnum=1, mode="forward")(x, y)
+    assert J.shape == (2, 3) and not J.any()
+
+
+def test_jvp_of_grad_of_a_constant_has_the_input_shape():
+    value, tangent = adlib.jvp(adlib.grad(lambda x: 3.0), (np.ones(3),), (np.ones(3),))
+    assert np.shape(value) == (3,) and np.shape(tangent) == (3,)
+    assert not np.any(value) and not np.any(tangent)
+    assert adlib.hvp(lambda x: 3.0)(np.ones(3), np.ones(3)).shape == (3,)
+
+
+def test_a_repeated_argnum_gives_the_same_gradient_twice():
+    f = lambda x, y: anp.sum(x * y)  # noqa: E731
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    g0, g1 = adlib.grad(f, argnum=(0, 0))(x, y)
+    np.testing.assert_array_equal(g0, y)
+    np.testing.assert_array_equal(g1, y)
+    assert type(g0) is np.ndarray and type(g1) is np.ndarray
+    value, (a, b, c) = adlib.value_and_grad(f, argnum=(1, 0, 1))(x, y)
+    np.testing.assert_array_equal(a, x)
+    np.testing.assert_array_equal(b, y)
+    np.testing.assert_array_equal(c, x)
+    ja, jb = adlib.jacobian(lambda x: x * x, argnum=(0, 0))(x)
+    np.testing.assert_array_equal(ja, jb)
+
+
+def test_repeated_argnum_matches_autograd():
+    autograd = pytest.importorskip("autograd")
+    agnp = pytest.importorskip("autograd.numpy")
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 4.0])
+    ours = adlib.grad(lambda x, y: anp.sum(anp.sin(x) * y), argnum=(1, 0))(x, y)
+    theirs = autograd.grad(lambda x, y: agnp.sum(agnp.sin(x) * y), argnum=(1, 0))(x, y)
+    for a, t in zip(ours, theirs):
+        np.testing.assert_allclose(a, t, rtol=1e-15)
+
+
+# ---------------------------------------------------------------------------
+# Complex input to functions defined for reals: refused by name
+
+@pytest.mark.parametrize("call, name", [
+    (lambda: anp.linalg.norm(np.array([3 + 4j])), "norm"),
+    (lambda: anp.linalg.norm([3 + 4j]), "norm"),
+    (lambda: anp.var(np.array([1j, -1j])), "var"),
+    (lambda: anp.std(np.array([1j, -1j])), "std"),
+    (lambda: adlib.grad(lambda x: x * x)(1j), "grad"),
+    (lambda: adlib.grad(lambda x: anp.sum(x * x))(np.array([1j])), "grad"),
+    (lambda: adlib.vjp(lambda x: x, np.array([1j])), "vjp"),
+    (lambda: adlib.jacobian(lambda x: x)(np.array([1j])), "jacobian"),
+    (lambda: adlib.hessian(lambda x: anp.sum(x))(np.array([1j])), "hessian"),
+])
+def test_complex_input_to_real_functions_is_refused(call, name):
+    with pytest.raises(TypeError, match=rf"{name}.*complex"):
+        call()
+
+
+def test_real_input_to_norm_and_var_still_matches_numpy():
+    x = np.array([3.0, -4.0, 1.0])
+    assert anp.linalg.norm(x) == pytest.approx(np.linalg.norm(x), rel=1e-15)
+    assert anp.var(x) == pytest.approx(np.var(x), rel=1e-15)
+    assert anp.linalg.norm([3, 4]) == 5.0
+
+
+# ---------------------------------------------------------------------------
+# dtypes, and inputs changed in place after tracing
+
+def test_float32_input_gives_a_float32_gradient():
+    x = np.array([1.0, 2.0], dtype=np.float32)
+    g = adlib.grad(lambda x: anp.sum(x * x))(x)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, 2 * x)
+    assert adlib.vjp(lambda x: x * 3.0, x)[1](np.ones(2, dtype=np.float32))[0].dtype == np.float32
+    assert adlib.grad(lambda x: 3.0)(x).dtype == np.float32     # zeros too
+    assert adlib.grad(lambda x: anp.sum(x * x))(np.ones(2)).dtype == np.float64
+
+
+def test_vjp_uses_the_inputs_as_they_were_when_it_was_called():
+    x = np.array([1.0, 2.0])
+    out, vjp_fn = adlib.vjp(lambda x: x * x, x)
+    x[:] = 5.0                       # the student reuses the buffer
+    np.testing.assert_array_equal(vjp_fn(np.ones(2))[0], [2.0, 4.0])
+    np.testing.assert_array_equal(out, [1.0, 4.0])
