@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import validate
 from .forward import jvp as _jvp
 from .functional import vjp as _vjp
 from .numeric import returned_none
@@ -48,7 +49,10 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     numerical value n when ``|a - n| <= atol + rtol * |n|``.  The defaults
     ``eps=1e-6, atol=1e-5, rtol=1e-3`` suit float64 functions of moderate size:
     central differences with h = 1e-6 are accurate to about 1e-9 relative for
-    smooth f (truncation h² f''' ≈ 1e-12, rounding ε_mach |f| / h ≈ 1e-10).
+    smooth f (truncation h² f''' ≈ 1e-12, rounding ε_mach |f| / h ≈ 1e-10).  The step is
+    relative: h = eps · max(1, |x_j|) for entry j (and eps · max(1, max |x|) along a random
+    direction), so large inputs (x = 1e10) are checked as accurately as small ones.
+    ``eps`` must be positive and finite, ``atol`` and ``rtol`` finite and >= 0.
 
     Every float input is converted to float64 and must be finite.  Integer arrays
     (labels, indices) are passed through unchanged and held fixed: they are not
@@ -57,6 +61,13 @@ def gradcheck(f, *inputs, eps=1e-6, atol=1e-5, rtol=1e-3, seed=0):
     :class:`GradcheckError` at the worst mismatch; ``seed`` fixes the random
     directions and output gradients.
     """
+    if not callable(f):
+        raise TypeError(f"gradcheck: f must be a function, got {validate.describe(f)}")
+    eps = validate.finite_number(eps, "gradcheck", "eps (the relative step)", positive=True)
+    atol = validate.finite_number(atol, "gradcheck", "atol", nonnegative=True)
+    rtol = validate.finite_number(rtol, "gradcheck", "rtol", nonnegative=True)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"gradcheck: seed must be an int, got {validate.describe(seed)}")
     xs = [_prepare(x, i) for i, x in enumerate(inputs)]
     if not xs:
         raise TypeError("gradcheck: give at least one input: gradcheck(f, x, ...)")
@@ -116,10 +127,12 @@ def _evaluate(f, xs, where):
 
 
 def _numerical_column(f_i, x, direction, eps):
-    """(f(x + h d) - f(x - h d)) / 2h as a flat array."""
-    hi = np.asarray(f_i(x + eps * direction), dtype=np.float64)
-    lo = np.asarray(f_i(x - eps * direction), dtype=np.float64)
-    return ((hi - lo) / (2.0 * eps)).ravel()
+    """(f(x + h d) - f(x - h d)) / 2h as a flat array, with the relative step h = eps · max(1, |x| along d)."""
+    moved = np.abs(np.asarray(x)[np.asarray(direction) != 0])
+    h = eps * max(1.0, float(np.max(moved)) if moved.size else 1.0)
+    hi = np.asarray(f_i(x + h * direction), dtype=np.float64)
+    lo = np.asarray(f_i(x - h * direction), dtype=np.float64)
+    return ((hi - lo) / (2.0 * h)).ravel()
 
 
 def _forward_column(f_i, x, direction):
@@ -216,6 +229,15 @@ def _compare(A, N, mode, i, x, out, f_i, tol, other, full, columns=None, note=No
         lines.append(f"  {'forward mode (jvp):':<22}{other_val!r}")
     lines.append(f"  relative error {rel:.3g}; passes when |analytic - numerical| <= atol + rtol·|numerical| "
                  f"(atol={atol:g}, rtol={rtol:g})")
+    # rounding alone spoils a central difference by about ε_mach |f| / h: when that exceeds the
+    # tolerance, the numerical value cannot be trusted (|f| huge next to the derivative checked)
+    h = tol["eps"] * max(1.0, abs(float(x.flat[col])) if in_index is not None and x.size else 1.0)
+    size = (abs(float(out.flat[k])) if full and out.size else float(np.max(np.abs(out)))) if out.size else 0.0
+    noise = np.finfo(np.float64).eps * size / h
+    if noise > atol + rtol * abs(nval) and note is None:
+        note = (f"central differences cannot resolve this derivative: f's values (up to {size:.3g}) "
+                f"are so large that rounding alone changes the difference quotient by about {noise:.3g} "
+                "(ε_mach · |f| / h). Check a scaled-down f, or this input on its own.")
     cause = note or explain(a, nval, mode=mode, other=other_val, shapes=(x.shape, out.shape), tol=tol,
                             kink=_kink(f_i, x, col, k, tol, projected) if in_index is not None else False)
     lines.append(f"Likely cause: {cause}")
@@ -224,12 +246,20 @@ def _compare(A, N, mode, i, x, out, f_i, tol, other, full, columns=None, note=No
 
 
 def _kink(f_i, x, col, k, tol, projected):
-    """Do central differences with steps h and 100 h disagree (a sign that f is not smooth here)?"""
-    e = _unit(x, col)
+    """Is f not smooth here?  Central differences with steps h and 100 h disagree, or the one-sided
+    slopes do (a symmetric kink such as relu at 0, where every central difference gives 1/2)."""
+    e = _unit(x, col)          # the steps are relative to |x_col|, as in _numerical_column
     g = projected if projected is not None else (lambda xi: np.asarray(f_i(xi), dtype=np.float64).ravel()[k])
     small = _numerical_column(g, x, e, tol["eps"])[0]
     big = _numerical_column(g, x, e, 100 * tol["eps"])[0]
-    return abs(small - big) > 10 * (tol["atol"] + tol["rtol"] * abs(small))
+    bound = 10 * (tol["atol"] + tol["rtol"] * abs(small))
+    if abs(small - big) > bound:
+        return True
+    h = 100 * tol["eps"] * max(1.0, abs(float(x.flat[col])))
+    f0 = float(np.asarray(g(x)).ravel()[0])
+    right = (float(np.asarray(g(x + h * e)).ravel()[0]) - f0) / h
+    left = (f0 - float(np.asarray(g(x - h * e)).ravel()[0])) / h
+    return abs(right - left) > bound
 
 
 def _near(r, target, tol=0.02):

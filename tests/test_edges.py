@@ -208,3 +208,63 @@ def test_vjp_uses_the_inputs_as_they_were_when_it_was_called():
     x[:] = 5.0                       # the student reuses the buffer
     np.testing.assert_array_equal(vjp_fn(np.ones(2))[0], [2.0, 4.0])
     np.testing.assert_array_equal(out, [1.0, 4.0])
+
+
+# ---------------------------------------------------------------------------
+# gradcheck at the edges: its own arguments, large inputs, kinks
+
+def _wrong_square():
+    sq = adlib.primitive(lambda x: x * x, name="wrong_square")
+    adlib.defvjp(sq, lambda g, ans, x: 3.0 * x * g)       # should be 2 x g
+    adlib.defjvp(sq, lambda t, ans, x: 3.0 * x * t)
+    return sq
+
+
+@pytest.mark.parametrize("kwargs, exc, words", [
+    ({"rtol": float("nan")}, ValueError, "rtol"),
+    ({"atol": float("inf")}, ValueError, "atol"),
+    ({"atol": -1.0}, ValueError, "atol"),
+    ({"eps": 0}, ValueError, "eps"),
+    ({"eps": -1e-6}, ValueError, "eps"),
+    ({"eps": 1j}, TypeError, "eps"),
+    ({"eps": float("nan")}, ValueError, "eps"),
+    ({"eps": "1e-6"}, TypeError, "eps"),
+    ({"rtol": None}, TypeError, "rtol"),
+    ({"seed": 1.5}, TypeError, "seed"),
+])
+def test_gradcheck_refuses_bad_tolerances_instead_of_passing_or_blaming(kwargs, exc, words):
+    with pytest.raises(exc, match=rf"gradcheck: .*{words}"):
+        adlib.gradcheck(lambda x: x * x, np.ones(2), **kwargs)
+
+
+def test_gradcheck_still_catches_a_wrong_rule():
+    sq = _wrong_square()
+    with pytest.raises(adlib.GradcheckError):
+        adlib.gradcheck(lambda x: sq(x), np.ones(2))
+    with pytest.raises(adlib.GradcheckError):
+        adlib.gradcheck(lambda x: sq(x), np.ones(2), rtol=0.0, atol=0.0)
+
+
+@pytest.mark.parametrize("scale", [1e-10, 1.0, 1e5, 1e10, -1e10])
+def test_gradcheck_passes_a_right_gradient_at_any_scale(scale):
+    x = scale * np.array([1.0, -0.5, 2.0])
+    assert adlib.gradcheck(lambda x: x * x, x)
+    assert adlib.gradcheck(lambda x: anp.sum(x * x), x)
+    assert adlib.gradcheck(lambda x: anp.sum(x * x), scale * np.linspace(1, 2, 2000))   # projected checks
+
+
+def test_gradcheck_at_1e10_still_catches_a_wrong_rule():
+    sq = _wrong_square()
+    with pytest.raises(adlib.GradcheckError) as info:
+        adlib.gradcheck(lambda x: sq(x), np.array([1e10]))
+    assert "not smooth" not in str(info.value)
+
+
+def test_gradcheck_names_a_symmetric_kink():
+    with pytest.raises(adlib.GradcheckError, match="not smooth"):
+        adlib.gradcheck(lambda x: anp.relu(x), np.array([0.0, 1e10]))
+
+
+def test_gradcheck_says_when_rounding_hides_the_derivative():
+    with pytest.raises(adlib.GradcheckError, match="rounding"):
+        adlib.gradcheck(lambda x: anp.sum(x * x * x), np.array([1e10, 1.0]))
