@@ -18,7 +18,7 @@ import numbers
 import numpy as np
 
 from .errors import BUILD_A_NEW_ARRAY, returned_none
-from .rules import BINARY, METHODS, UNARY, elementary
+from .rules import BINARY, UNARY, VALUE_METHODS, elementary
 from .traced import Traced, new_level
 
 __all__ = ["Dual", "derivative", "jvp"]
@@ -112,7 +112,7 @@ class Dual(Traced):
     def __rpow__(self, other): return _binary(BINARY["pow"], other, self)
 
     def __neg__(self):
-        return _make(-self.real, -self.dual, self.tag)
+        return self._apply_rule(UNARY["neg"])
 
     def __pos__(self):
         return self
@@ -165,7 +165,7 @@ class Dual(Traced):
     def _apply_rule(self, rule):
         f = _GENERIC[rule.name]
         ans = f(self.real)
-        return _make(ans, rule.derivative(self.real, ans) * self.dual, self.tag)
+        return _make(ans, _scaled(rule.derivative(self.real, ans), self.dual), self.tag)
 
     # -- comparisons on the real part --------------------------------------
     def __lt__(self, other): return self.real < _real(other)
@@ -257,33 +257,33 @@ def _binary(rule, a, b):
         raise ValueError(f"Dual {rule.symbol}: operands of shapes {np.shape(ar)} and {np.shape(br)} "
                          "do not broadcast together") from None
     d_a, d_b = rule.partials
-    if rule.name in _LINEAR:              # + and -: the partials are the constants 1 and ±1
-        if bd is None:
-            tangent = ad
-        elif rule.name == "add":
-            tangent = bd if ad is None else ad + bd
+    tangent = None
+    if ad is not None:
+        p_a = d_a(ar, br, ans)
+        tangent = _scaled(p_a, ad)
+    if bd is not None:
+        p_b = d_b(ar, br, ans)
+        term = tangent if (bd is ad and p_b is p_a) else _scaled(p_b, bd)   # x * x: the same product twice
+        if tangent is None:
+            tangent = term
+        elif type(tangent) is np.ndarray and tangent is not ad and _may_add_into(tangent, p_a, ad, term):
+            tangent += term          # one 8 MB temporary fewer on 10^6 values
         else:
-            tangent = -bd if ad is None else ad - bd
-    else:
-        tangent = None
-        if ad is not None:
-            p_a = d_a(ar, br, ans)
-            tangent = p_a * ad
-        if bd is not None:
-            p_b = d_b(ar, br, ans)
-            term = tangent if (bd is ad and p_b is p_a) else p_b * bd   # x * x: the same product twice
-            if tangent is None:
-                tangent = term
-            elif type(tangent) is np.ndarray and _may_add_into(tangent, p_a, ad, term):
-                tangent += term          # one 8 MB temporary fewer on 10^6 values
-            else:
-                tangent = tangent + term
+            tangent = tangent + term
     if np.shape(tangent) != np.shape(ans):   # a constant operand broadcast the value
         tangent = tangent + np.zeros(np.shape(ans))
     return _make(ans, tangent, t)
 
 
-_LINEAR = {"add", "sub"}
+def _scaled(partial, dot):
+    """partial · dot, where a partial of +1 or -1 (as in + and -) costs no multiplication."""
+    if type(partial) is float:
+        if partial == 1.0:
+            return dot
+        if partial == -1.0:
+            return -dot
+    return partial * dot
+
 
 _UFUNC_BINARY = {np.add: "add", np.subtract: "sub", np.multiply: "mul",
                  np.true_divide: "div", np.power: "pow"}
@@ -303,7 +303,7 @@ def _method(name):
     return method
 
 
-for _name in METHODS:      # d.exp(), d.relu(), ...: the methods micrograd-style code calls on a Value
+for _name in VALUE_METHODS:      # d.exp(), d.relu(), ...: the methods micrograd-style code calls on a Value
     setattr(Dual, _name, _method(_name))
 
 

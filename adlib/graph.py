@@ -21,6 +21,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import walk
+from .value import Value, parents
+
 __all__ = ["topological_order", "backward_steps", "BackwardSteps", "Step",
            "draw_graph", "draw_dot", "GraphDrawing", "node_names"]
 
@@ -31,46 +34,20 @@ __all__ = ["topological_order", "backward_steps", "BackwardSteps", "Step",
 def topological_order(root):
     """Every Value ``root`` depends on (root included), each after all of its parents.
 
-    Depth-first post-order with an explicit stack.  Operands are explored last
-    first, so that ``reversed(order)`` -- the order backpropagation uses -- meets
-    the first operand's chain first: for H = relu(W*x + b) it reads H, W*x+b,
-    W*x, W, x, b.
+    Depth-first post-order with an explicit stack (:mod:`adlib.walk`).  Operands are
+    explored last first, so that ``reversed(order)`` -- the order backpropagation
+    uses -- meets the first operand's chain first: for H = relu(W*x + b) it reads
+    H, W*x+b, W*x, W, x, b.
+
+    >>> x = Value(2.0, label="x")
+    >>> [v.label or v._op for v in topological_order(x * x + 1)]
+    ['x', '*', '+']
     """
     _require_value(root, "topological_order")
-    return _topo(root)
-
-
-def _topo(root):
-    """topological_order without checking the argument (Value.backward's hot path)."""
-    order = []
-    seen = set()
-    stack = [root]
-    push, pop, append, add = stack.append, stack.pop, order.append, seen.add
-    while stack:
-        v = pop()
-        if v is _DONE:        # every parent of the node below the marker is in order now
-            append(pop())
-            continue
-        if v in seen:         # a second push of a node already reached through another path
-            continue
-        add(v)
-        push(v)
-        push(_DONE)
-        a = v._a
-        if a is not None:
-            if a not in seen:
-                push(a)
-            b = v._b
-            if b is not None and b not in seen:
-                push(b)
-    return order
-
-
-_DONE = object()
+    return walk.topological_order(root, parents)
 
 
 def _require_value(v, what):
-    from .value import Value   # late: value.py imports this module
     if not isinstance(v, Value):
         raise TypeError(f"{what}: expected an adlib.Value, got {type(v).__name__}")
 

@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import warnings
 
 import numpy as np
 
 __all__ = [
-    "Rule", "BinaryRule", "UNARY", "BINARY", "METHODS", "elementary", "div", "power",
-    "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square",
+    "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "elementary", "compiled", "div", "power",
+    "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square", "neg",
 ]
 
 
@@ -41,22 +42,21 @@ class Rule:
     ``numpy``      f on arrays (and numpy or complex scalars);
     ``scalar``     f on a Python float (fast path, ``math``); may be None;
     ``derivative`` f'(x) as ``derivative(x, ans)`` with ``ans = f(x)``, written
-                   with adlib's generic functions so that every mode can reuse it;
-    ``float_derivative`` the same derivative for a Python number x (fast path,
-                   without the generic dispatch); equal to ``derivative`` float for
-                   float (tested); ``derivative`` itself when not given.
+                   with adlib's generic functions so that every mode can reuse it.
+                   It may be given as the text of an expression in ``x`` and ``ans``
+                   (``"2.0 * x"``): then ``source`` keeps that text, from which Value
+                   builds its fast path for Python floats (see :func:`compiled`).
     """
 
-    __slots__ = ("name", "numpy", "scalar", "derivative", "math", "complex", "float_derivative")
+    __slots__ = ("name", "numpy", "scalar", "derivative", "math", "complex", "source")
 
-    def __init__(self, name, numpy, scalar, derivative, math, complex=None, float_derivative=None):
+    def __init__(self, name, numpy, scalar, derivative, math, complex=None):
         self.name = name
         self.numpy = numpy
         self.scalar = scalar
-        self.derivative = derivative
+        self.derivative, self.source = compiled(derivative, "x, ans")
         self.math = math          # the rule in words, shown in docs and explanations
         self.complex = complex    # f on complex input, when numpy's version is not analytic
-        self.float_derivative = derivative if float_derivative is None else float_derivative
 
     def __repr__(self):
         return f"Rule({self.name}: {self.math})"
@@ -80,21 +80,22 @@ class Rule:
 class BinaryRule:
     """One arithmetic operation f(a, b): its value and both partial derivatives.
 
-    ``partials = (d_a, d_b)``, each called as ``d(a, b, ans)``;
-    ``float_partials`` the same two partials for Python numbers a, b (fast paths,
-    without the generic dispatch); equal to ``partials`` float for float (tested);
-    ``partials`` themselves when not given.
+    ``apply`` computes f(a, b) and ``partials = (d_a, d_b)`` its partial derivatives,
+    each called as ``d(a, b, ans)``.  Each may be given as the text of an expression
+    (in ``a, b`` for apply, ``a, b, ans`` for a partial); ``sources`` keeps the texts
+    (None for one given as a function), from which Value builds its fast path.
     """
 
-    __slots__ = ("name", "symbol", "apply", "partials", "math", "float_partials")
+    __slots__ = ("name", "symbol", "apply", "partials", "math", "sources")
 
-    def __init__(self, name, symbol, apply, partials, math, float_partials=None):
+    def __init__(self, name, symbol, apply, partials, math):
         self.name = name
         self.symbol = symbol
-        self.apply = apply
-        self.partials = partials
+        self.apply, apply_source = compiled(apply, "a, b")
+        (d_a, source_a), (d_b, source_b) = (compiled(d, "a, b, ans") for d in partials)
+        self.partials = (d_a, d_b)
+        self.sources = (apply_source, source_a, source_b)
         self.math = math
-        self.float_partials = partials if float_partials is None else float_partials
 
     def __repr__(self):
         return f"BinaryRule({self.name}: {self.math})"
@@ -102,6 +103,21 @@ class BinaryRule:
 
 def _kind(x):
     return type(x).__name__
+
+
+def compiled(rule, arguments):
+    """(function, source): a rule given as expression text becomes ``lambda <arguments>: <text>``.
+
+    The text is evaluated in this module, so it may use div, power, log ... A rule given
+    as a function is returned as it is, with source None.
+
+    >>> f, text = compiled("2.0 * x", "x, ans")
+    >>> f(3.0, 9.0), text
+    (6.0, '2.0 * x')
+    """
+    if not isinstance(rule, str):
+        return rule, None
+    return eval(f"lambda {arguments}: {rule}", globals()), rule   # noqa: S307  (our own table's text)
 
 
 def elementary(rule: Rule):
@@ -192,11 +208,6 @@ def _sigmoid_array(x):
     return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _step(x):
-    """1 where x > 0, else 0: a constant, whatever kind x is (comparisons read the primal value)."""
-    return (x > 0) * 1.0
-
-
 def _sign(x):
     return (x > 0) * 1.0 - (x < 0) * 1.0
 
@@ -207,30 +218,31 @@ def _abs_complex(x):
 
 
 UNARY = {r.name: r for r in [
-    Rule("exp", np.exp, math.exp, lambda x, ans: ans,
+    Rule("exp", np.exp, math.exp, "ans",
          "exp'(x) = exp(x)"),
-    Rule("log", np.log, math.log, lambda x, ans: div(1.0, x),
+    Rule("log", np.log, math.log, "div(1.0, x)",
          "log'(x) = 1 / x  (natural logarithm, x > 0)"),
-    Rule("sin", np.sin, math.sin, lambda x, ans: cos(x),
+    Rule("sin", np.sin, math.sin, "cos(x)",
          "sin'(x) = cos(x)"),
-    Rule("cos", np.cos, math.cos, lambda x, ans: -sin(x),
+    Rule("cos", np.cos, math.cos, "-sin(x)",
          "cos'(x) = -sin(x)"),
-    Rule("tan", np.tan, math.tan, lambda x, ans: 1.0 + ans * ans,
+    Rule("tan", np.tan, math.tan, "1.0 + ans * ans",
          "tan'(x) = 1 + tan(x)^2"),
-    Rule("tanh", np.tanh, math.tanh, lambda x, ans: 1.0 - ans * ans,
+    Rule("tanh", np.tanh, math.tanh, "1.0 - ans * ans",
          "tanh'(x) = 1 - tanh(x)^2"),
-    Rule("sigmoid", _sigmoid_array, _sigmoid_float, lambda x, ans: ans * (1.0 - ans),
+    Rule("sigmoid", _sigmoid_array, _sigmoid_float, "ans * (1.0 - ans)",
          "sigmoid(x) = 1 / (1 + exp(-x)),  sigmoid'(x) = sigmoid(x) (1 - sigmoid(x))"),
     Rule("relu", lambda x: np.maximum(x, 0.0), lambda x: x if (x > 0.0 or x != x) else 0.0,
-         lambda x, ans: _step(x),
-         "relu(x) = max(0, x),  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)",
-         float_derivative=lambda x, ans: 1.0 if x > 0.0 else 0.0),
-    Rule("sqrt", np.sqrt, math.sqrt, lambda x, ans: div(0.5, ans),
+         "(x > 0) * 1.0",     # a constant, whatever kind x is: a comparison reads the primal value
+         "relu(x) = max(0, x),  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)"),
+    Rule("sqrt", np.sqrt, math.sqrt, "div(0.5, ans)",
          "sqrt'(x) = 1 / (2 sqrt(x))  (sqrt'(0) = +inf)"),
-    Rule("abs", np.abs, lambda x: x if x >= 0.0 else -x, lambda x, ans: _sign(x),
+    Rule("abs", np.abs, lambda x: x if x >= 0.0 else -x, "_sign(x)",
          "abs'(x) = sign(x)  (abs'(0) = 0)", complex=_abs_complex),
-    Rule("square", np.square, lambda x: x * x, lambda x, ans: 2.0 * x,
+    Rule("square", np.square, lambda x: x * x, "2.0 * x",
          "square'(x) = 2 x"),
+    Rule("neg", np.negative, operator.neg, "-1.0",
+         "neg(x) = -x,  neg'(x) = -1"),
 ]}
 
 # relu on complex input (complex step): treat the real part's sign as the branch
@@ -238,7 +250,7 @@ UNARY["relu"].complex = lambda x: np.where(np.real(x) > 0, x, 0.0 * x)
 
 # The elementary functions a Value offers as methods (micrograd's v.relu(), v.exp() ...);
 # Dual offers the same ones, so code written for micrograd's Value runs in forward mode too.
-METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu")
+VALUE_METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu")
 
 
 def _pow_d_base(a, b, ans):
@@ -252,28 +264,6 @@ def _pow_d_base(a, b, ans):
     if np.any(both_zero):
         return b * power(a, (b - 1.0) + 2.0 * both_zero)
     return b * power(a, b - 1.0)
-
-
-def _pow_d_base_float(a, b, ans):
-    """_pow_d_base for Python numbers: the same operations, without power()'s checks when a ** c is real."""
-    c = b - 1.0
-    try:
-        r = a ** c
-    except (ZeroDivisionError, OverflowError):
-        return _pow_d_base(a, b, ans)        # numpy's inf, with its warning
-    if type(r) is complex:                   # a negative base to a fractional power: nan, warned
-        return _pow_d_base(a, b, ans)
-    return b * r
-
-
-def _div_d_a_float(a, b, ans):
-    """d(a / b)/da for Python numbers; a zero divisor goes through div (numpy's inf/nan)."""
-    return 1.0 / b if b else div(1.0, b)
-
-
-def _div_d_b_float(a, b, ans):
-    """d(a / b)/db for Python numbers; a zero divisor goes through div (numpy's inf/nan)."""
-    return -(ans / b) if b else -div(ans, b)
 
 
 def _pow_d_exponent(a, b, ans):
@@ -301,23 +291,16 @@ def _nonnegative(b):
 
 
 BINARY = {r.name: r for r in [
-    BinaryRule("add", "+", lambda a, b: a + b,
-               (lambda a, b, ans: 1.0, lambda a, b, ans: 1.0),
+    BinaryRule("add", "+", "a + b", ("1.0", "1.0"),
                "d(a + b) = da + db"),
-    BinaryRule("sub", "-", lambda a, b: a - b,
-               (lambda a, b, ans: 1.0, lambda a, b, ans: -1.0),
+    BinaryRule("sub", "-", "a - b", ("1.0", "-1.0"),
                "d(a - b) = da - db"),
-    BinaryRule("mul", "*", lambda a, b: a * b,
-               (lambda a, b, ans: b, lambda a, b, ans: a),
+    BinaryRule("mul", "*", "a * b", ("b", "a"),
                "d(a b) = b da + a db"),
-    BinaryRule("div", "/", div,
-               (lambda a, b, ans: div(1.0, b), lambda a, b, ans: -div(ans, b)),
-               "d(a / b) = da / b - (a / b^2) db",
-               float_partials=(_div_d_a_float, _div_d_b_float)),
-    BinaryRule("pow", "**", power,
-               (_pow_d_base, _pow_d_exponent),
-               "d(a^b) = b a^(b-1) da + a^b log(a) db  (the second term needs a > 0)",
-               float_partials=(_pow_d_base_float, _pow_d_exponent)),
+    BinaryRule("div", "/", "div(a, b)", ("div(1.0, b)", "-div(ans, b)"),
+               "d(a / b) = da / b - (a / b^2) db"),
+    BinaryRule("pow", "**", "power(a, b)", ("_pow_d_base(a, b, ans)", "_pow_d_exponent(a, b, ans)"),
+               "d(a^b) = b a^(b-1) da + a^b log(a) db  (the second term needs a > 0)"),
 ]}
 
 
@@ -332,3 +315,4 @@ relu = elementary(UNARY["relu"])
 sqrt = elementary(UNARY["sqrt"])
 abs = elementary(UNARY["abs"])  # noqa: A001  (adlib.abs, like numpy.abs)
 square = elementary(UNARY["square"])
+neg = elementary(UNARY["neg"])     # -x, as Value, Dual and traced arrays negate

@@ -265,8 +265,8 @@ def test_nested_square_keeps_perturbations_apart():
 
 
 def test_dual_has_value_s_methods_so_micrograd_style_code_runs_in_forward_mode():
-    from adlib.rules import METHODS
-    for name in METHODS:
+    from adlib.rules import VALUE_METHODS
+    for name in VALUE_METHODS:
         assert callable(getattr(adlib.Value, name)) and callable(getattr(Dual, name)), name
         x = 0.7
         d = getattr(Dual(x, 1.0), name)()

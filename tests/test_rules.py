@@ -27,6 +27,7 @@ DOMAINS = {
     "sqrt": (0.05, 20.0),
     "abs": (0.01, 10.0),
     "square": (-10.0, 10.0),
+    "neg": (-10.0, 10.0),
 }
 # relu and abs are checked on both sides of their kink
 KINKED = {"relu": (-10.0, -0.01), "abs": (-10.0, -0.01)}
@@ -44,6 +45,7 @@ ANALYTIC = {
     "sqrt": lambda x: 0.5 / math.sqrt(x),
     "abs": lambda x: 1.0 if x > 0 else -1.0,
     "square": lambda x: 2 * x,
+    "neg": lambda x: -1.0,
 }
 
 
@@ -63,7 +65,7 @@ def cases():
 def test_rule_agrees_four_ways(name, domain, u):
     lo, hi = domain
     x = lo + (hi - lo) * u
-    f = getattr(adlib, name)
+    f = getattr(adlib.rules, name)
     exact = ANALYTIC[name](x)
     forward = adlib.derivative(f, x)
     central = adlib.central_difference(f, x)
@@ -78,7 +80,7 @@ def test_rule_agrees_four_ways(name, domain, u):
 def test_rule_value_matches_numpy_on_arrays_and_floats(name, rng):
     lo, hi = DOMAINS[name]
     x = rng.uniform(lo, hi, size=7)
-    f = getattr(adlib, name)
+    f = getattr(adlib.rules, name)
     on_array = f(x)
     assert isinstance(on_array, np.ndarray) and on_array.shape == x.shape
     on_floats = np.array([f(float(v)) for v in x])
@@ -91,7 +93,7 @@ def test_rule_on_array_duals_matches_scalar_duals(name, rng):
     lo, hi = DOMAINS[name]
     x = rng.uniform(lo, hi, size=5)
     t = rng.normal(size=5)
-    value, tangent = adlib.jvp(getattr(adlib, name), (x,), (t,))
+    value, tangent = adlib.jvp(getattr(adlib.rules, name), (x,), (t,))
     expected = np.array([ANALYTIC[name](v) for v in x]) * t
     np.testing.assert_allclose(tangent, expected, rtol=1e-12, atol=1e-14)
 
@@ -132,7 +134,7 @@ def test_conventions_at_kinks():
 
 @pytest.mark.parametrize("name,x", [("log", -1.0), ("sqrt", -4.0)])
 def test_outside_the_domain_gives_nan_and_a_warning_naming_the_function(name, x):
-    f = getattr(adlib, name)
+    f = getattr(adlib.rules, name)
     for arg in (x, np.array([x, 1.0])):
         with pytest.warns(RuntimeWarning, match=name):
             out = f(arg)
@@ -151,7 +153,7 @@ def test_overflow_follows_numpy():
 
 def test_nan_propagates():
     for name in UNARY:
-        out = getattr(adlib, name)(math.nan)
+        out = getattr(adlib.rules, name)(math.nan)
         assert math.isnan(out), name
 
 
@@ -189,10 +191,11 @@ def test_pow_exponent_partial_at_zero_base_is_the_limit():
     assert y.grad == 0.0
 
 
-# -- the float fast paths are the generic rules --------------------------------
-# Value reads rule.float_derivative and rule.float_partials (Python numbers, no generic
-# dispatch).  They must give the generic formula's float exactly, with the same warnings,
-# including at zero divisors, 0 ** -1, negative bases to fractional powers and overflow.
+# -- Value's float fast paths are generated from the table ----------------------
+# Value compiles each rule's own text into its operators (adlib.value).  The local
+# derivatives a node records must be the generic rule's float exactly, with the same
+# warnings, including at zero divisors, 0 ** -1, negative bases to fractional powers
+# and overflow.
 
 _EDGES = [0.0, -0.0, 1.0, -1.0, 0.5, -0.5, 2.0, -2.0, 3.0, 1e-320, 1e308, -1e308,
           math.inf, -math.inf, math.nan, 0, 1, 2, 3, -1, -2]
@@ -217,37 +220,40 @@ def _run(f, *args):
     return out, [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
 
 
-def test_fast_paths_exist_where_value_uses_them():
-    assert UNARY["relu"].float_derivative is not UNARY["relu"].derivative
-    for name in ("div", "pow"):
-        assert BINARY[name].float_partials[0] is not BINARY[name].partials[0]
-    for rule in UNARY.values():            # every other rule falls back to its generic derivative
-        assert callable(rule.float_derivative)
-    assert BINARY["add"].float_partials is BINARY["add"].partials
+def _node(f, *args):
+    """f(*args) and the RuntimeWarnings it gave, as _run does."""
+    return _run(f, *args)
 
 
 @given(x=_numbers)
-def test_float_derivatives_equal_the_generic_derivatives(x):
+def test_value_nodes_carry_the_generic_derivatives(x):
     for name, rule in UNARY.items():
-        ans, _ = _run(rule.on_float, x)
-        want, want_warn = _run(rule.derivative, x, ans)
-        got, got_warn = _run(rule.float_derivative, x, ans)
-        assert _same_float(float(got), float(want)), (name, x, got, want)
-        assert got_warn == want_warn, (name, x)
+        ans, _ = _run(rule.on_float, float(x))
+        want, want_warn = _run(rule.derivative, float(x), ans)
+        node, got_warn = _run(lambda: adlib.Value(x)._apply_rule(rule))
+        assert _same_float(node.data, float(ans)), (name, x)
+        assert _same_float(node._da, float(want)), (name, x, node._da, want)
+        assert got_warn[-len(want_warn) or len(got_warn):] == want_warn or not want_warn, (name, x)
 
 
 def _check_partials(name, a, b):
     rule = BINARY[name]
+    a, b = float(a), float(b)
     ans, _ = _run(rule.apply, a, b)
-    for generic, fast in zip(rule.partials, rule.float_partials):
-        want, want_warn = _run(generic, a, b, ans)
-        got, got_warn = _run(fast, a, b, ans)
-        assert _same_float(got, want), (name, a, b, got, want)
-        assert got_warn == want_warn, (name, a, b)
+    want = [_run(d, a, b, ans) for d in rule.partials]
+    op = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__", "pow": "__pow__"}[name]
+    both, _ = _run(lambda: getattr(adlib.Value(a), op)(adlib.Value(b)))
+    left, _ = _run(lambda: getattr(adlib.Value(a), op)(b))
+    right, _ = _run(lambda: getattr(adlib.Value(b), op.replace("__", "__r", 1))(a))
+    for node in (both, left, right):
+        assert _same_float(node.data, float(ans)), (name, a, b, node.data, ans)
+    assert _same_float(both._da, float(want[0][0])) and _same_float(both._db, float(want[1][0])), (name, a, b)
+    assert _same_float(left._da, float(want[0][0])), (name, a, b, left._da, want[0][0])
+    assert _same_float(right._da, float(want[1][0])), (name, a, b, right._da, want[1][0])
 
 
 @pytest.mark.parametrize("name", sorted(BINARY))
-def test_float_partials_equal_the_generic_partials_at_the_edges(name):
+def test_value_partials_equal_the_generic_partials_at_the_edges(name):
     for a in _EDGES:
         for b in _EDGES:
             _check_partials(name, a, b)
@@ -255,5 +261,5 @@ def test_float_partials_equal_the_generic_partials_at_the_edges(name):
 
 @pytest.mark.parametrize("name", sorted(BINARY))
 @given(a=_numbers, b=_numbers)
-def test_float_partials_equal_the_generic_partials(name, a, b):
+def test_value_partials_equal_the_generic_partials(name, a, b):
     _check_partials(name, a, b)

@@ -21,7 +21,9 @@ from .tracing import DIFFERENTIABLE_NAMES, ArrayBox
 # ---------------------------------------------------------------------------
 # Elementwise: the shared rule table gives the value (and, in rules.py, the derivative).
 
-UNARY_PRIMITIVES = {name: Primitive(rule.on_array, name) for name, rule in UNARY.items()}
+_NUMPY_NAME = {"neg": "negative", "add": "add", "sub": "subtract", "mul": "multiply", "div": "divide",
+               "pow": "power"}
+UNARY_PRIMITIVES = {name: Primitive(rule.on_array, _NUMPY_NAME.get(name, name)) for name, rule in UNARY.items()}
 for _name, _prim in UNARY_PRIMITIVES.items():
     _prim.__doc__ = f"{_name}(x): elementwise; {UNARY[_name].math}.  Rule from adlib.rules.UNARY."
 exp = UNARY_PRIMITIVES["exp"]
@@ -37,7 +39,6 @@ abs = UNARY_PRIMITIVES["abs"]  # noqa: A001
 absolute = abs
 square = UNARY_PRIMITIVES["square"]
 
-_NUMPY_NAME = {"add": "add", "sub": "subtract", "mul": "multiply", "div": "divide", "pow": "power"}
 BINARY_PRIMITIVES = {_NUMPY_NAME[name]: Primitive(rule.apply, _NUMPY_NAME[name]) for name, rule in BINARY.items()}
 add = BINARY_PRIMITIVES["add"]
 subtract = BINARY_PRIMITIVES["subtract"]
@@ -50,7 +51,7 @@ for _name, _rule in BINARY.items():
         f"{_NUMPY_NAME[_name]}(a, b): a {_rule.symbol} b elementwise, broadcasting like numpy; {_rule.math}.  "
         "Rules from adlib.rules.BINARY; gradients are summed back to each input's shape by unbroadcast.")
 
-negative = Primitive(np.negative, "negative")
+negative = UNARY_PRIMITIVES["neg"]
 
 
 @Primitive

@@ -70,7 +70,7 @@ def _scale(g, d, inputs):
 
 def _unary_rules(rule):
     d = rule.derivative
-    return (lambda g, ans, x: _times(g, d(x, ans), (x, ans))), (lambda t, ans, x: _times(t, d(x, ans), (x, ans)))
+    return (lambda g, ans, x: _scale(g, d(x, ans), (x, ans))), (lambda t, ans, x: _scale(t, d(x, ans), (x, ans)))
 
 
 for _name, _rule in UNARY.items():
@@ -93,8 +93,6 @@ for _name, _rule in BINARY.items():
     defvjp(anp.BINARY_PRIMITIVES[anp._NUMPY_NAME[_name]], *_vjps)
     defjvp(anp.BINARY_PRIMITIVES[anp._NUMPY_NAME[_name]], *_jvps)
 
-defvjp(anp.negative, lambda g, ans, x: anp.negative(g))
-defjvp(anp.negative, lambda t, ans, x: anp.negative(t))
 
 
 def _balanced_eq(x, z, y):
