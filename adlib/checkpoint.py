@@ -15,6 +15,7 @@ from .forward import Dual
 from .numpy.backward import backward
 from .numpy.primitive import Primitive
 from .numpy.tracing import ArrayBox
+from .trace_call import as_gradient, trace, unbox
 from .traced import top_traced
 
 __all__ = ["checkpoint"]
@@ -38,11 +39,10 @@ class _Checkpointed(Primitive):
         return out
 
     def _recompute_vjp(self, g, ans, args, kwargs, argnums):
-        from .functional import _as_gradient, _trace, _unbox
-        level, out, leaves = _trace(self.fun, args, kwargs, argnums, self.name)
-        value, node = _unbox(out, level, self.name)
+        level, out, leaves = trace(self.fun, args, kwargs, argnums, self.name)
+        value, node = unbox(out, level, self.name)
         grads = [None] * len(leaves) if node is None else backward(node, g, leaves)
-        return [_as_gradient(gr, args[i]) for gr, i in zip(grads, argnums)]
+        return [as_gradient(gr, args[i]) for gr, i in zip(grads, argnums)]
 
 
 def checkpoint(f):

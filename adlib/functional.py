@@ -12,96 +12,22 @@ values), as in HIPS autograd and JAX.  For f: R^n -> R^m with Jacobian J:
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from .forward import Dual, jvp_named
-from .numeric import returned_none
 from . import validate
+from .forward import jvp_named
 from .numpy import api as anp
 from .numpy.backward import backward
-from .numpy.tracing import ArrayBox, Node, getval, new_trace
-from .value import Value
+from .trace_call import as_gradient as _as_gradient
+from .trace_call import check_input as _check_input
+from .trace_call import trace as _trace
+from .trace_call import unbox as _unbox
 
-__all__ = ["grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp", "checkpoint"]
-
-
-def _check_input(x, what):
-    """Refuse inputs that cannot carry a gradient, in a student's words (adlib.validate)."""
-    if type(x) in (ArrayBox, Dual):
-        return x
-    return validate.differentiable(x, what)
+__all__ = ["grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp"]
 
 
 def _argnums(argnum, nargs, what, kwargs=None):
     return validate.argnums(argnum, nargs, what, kwargs)
-
-
-def _trace(f, args, kwargs, nums, what):
-    """Run f with args[nums] boxed in a fresh trace; return (level, output, leaf nodes)."""
-    level = new_trace()
-    args = list(args)
-    leaves = []
-    boxed = {}
-    for i in nums:
-        if i not in boxed:          # argnum=(0, 0): one box, its gradient given twice
-            x = _check_input(args[i], f"{what}: argument {i}")
-            node = Node(None, (), {}, x, ())
-            boxed[i] = node
-            args[i] = ArrayBox(x, node, level)
-        leaves.append(boxed[i])
-    return level, f(*args, **kwargs), leaves
-
-
-def _unbox(out, level, what):
-    """(value, node) of f's output for this trace; node None when it does not depend on the inputs."""
-    if type(out) is ArrayBox:
-        if out._level == level:
-            return out._value, out._node
-        return out, None                 # traced by an outer call only: a constant here
-    if out is None:
-        raise returned_none(what)
-    if isinstance(out, (tuple, list, dict)):
-        raise TypeError(f"{what}: the function returned a {type(out).__name__}; it must return a single "
-                        "array or number")
-    if isinstance(out, Value):           # scalar reverse mode has its own backward()
-        raise TypeError(f"{what}: the function returned an adlib.Value; {what} differentiates functions "
-                        "written with adlib.numpy (for a Value, call out.backward() and read .grad)")
-    if isinstance(out, (bool, np.bool_, str, bytes)) or not isinstance(out, (numbers.Number, np.ndarray,
-                                                                          np.generic, Dual)):
-        raise TypeError(f"{what}: the function returned {type(out).__name__} ({out!r:.40}); "
-                        "it must return a number or an array")
-    if isinstance(out, (np.ndarray, np.generic)) and not np.issubdtype(out.dtype, np.number):
-        raise TypeError(f"{what}: the function returned an array of dtype {out.dtype}; "
-                        "it must return numbers")
-    return out, None
-
-
-def _as_gradient(g, x):
-    """The gradient in the input's shape, as a writable array (or a number for a number input)."""
-    shape = np.shape(x)
-    if g is None:                   # f does not depend on x: zeros of x's shape (x may be traced)
-        return np.zeros(shape, dtype=_float_dtype(x)) if shape or isinstance(getval(x), np.ndarray) else 0.0
-    dtype = _float_dtype(x)
-    if dtype != np.float64 and type(g) is np.ndarray and g.dtype != dtype:
-        g = g.astype(dtype)         # float32 in, float32 out (as torch and autograd)
-    if type(g) is np.ndarray:
-        if g.shape != shape:
-            g = np.broadcast_to(g, shape)
-        if not g.flags.writeable:   # a broadcast view: give the student an array of their own
-            g = g.copy()
-        if g.ndim == 0 and not isinstance(x, np.ndarray):
-            return g[()]
-    elif isinstance(g, np.generic) and isinstance(x, np.ndarray):
-        return np.asarray(g)          # a 0-d array in, a 0-d array out
-    return g
-
-
-def _float_dtype(x):
-    """The dtype of x's gradient: x's own float dtype (float32 stays float32), else float64."""
-    dtype = getattr(getval(x), "dtype", None)
-    return dtype if dtype is not None and dtype.kind == "f" else np.dtype(np.float64)
 
 
 def value_and_grad(f, argnum=0):
@@ -275,6 +201,3 @@ def hvp(f, argnum=0):
         return jvp_named(g_i, (x,), (v,), "hvp")[1]
     hvp_f.__name__ = f"hvp_{getattr(f, '__name__', 'f')}"
     return hvp_f
-
-
-from .checkpoint import checkpoint  # noqa: E402  (checkpoint builds on vjp above)
