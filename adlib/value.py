@@ -32,12 +32,12 @@ import numbers
 import numpy as np
 
 from . import rules
+from .value_operators import binary_methods, unary_method
 from .walk import topological_order
 
 __all__ = ["Value", "zero_grad"]
 
 _new = object.__new__
-_OP_NAMES = {"relu": "ReLU"}   # micrograd's name for the op, shown in drawings
 
 
 def _kind(x):
@@ -218,131 +218,8 @@ class Value:
 
 
 # ---------------------------------------------------------------------------
-# The operators, generated from the rule table.  Each rule's text (rules.BINARY,
-# rules.UNARY) is pasted into one template of node-building code and compiled
-# once, here: the float fast path is the table's own formula, not a copy of it.
-# A rule given as a function (no text) is called instead.
-
-_BINARY_TEMPLATE = """
-def {method}(self, other):
-    cls = type(other)
-    {value_case}if cls is float:
-        {number} = other
-        parent = None
-    elif cls is int:
-        {number} = float(other)
-        parent = None
-    else:
-        return _binary(rule, {general})
-    {own} = self.data
-    ans = {apply}
-    out = _new(Value)
-    out._seen_by = None
-    out.data = ans
-    out.grad = 0.0
-    out._a = self
-    out._da = {d_own}
-    out._b = parent
-    if parent is not None:
-        out._db = {d_other}
-    out._op = {op}
-    return out
-"""
-
-_VALUE_OPERAND = """if cls is Value:
-        b = other.data
-        parent = other
-    el"""
-
-_UNARY_TEMPLATE = """
-def {method}(self):
-    x = self.data
-    try:
-        ans = scalar(x)          # the rule's function on a Python float
-    except (ValueError, OverflowError, ZeroDivisionError):
-        ans = on_float(x)        # numpy's inf or nan, with its warning
-    out = _new(Value)
-    out._seen_by = None
-    out.data = ans
-    out.grad = 0.0
-    out._a = self
-    out._b = None
-    out._da = {derivative}
-    out._op = {op!r}
-    return out
-"""
-
-
-def _expression(source, function_name, arguments):
-    """Code for a local derivative, always a Python float: the rule's own text (a call of
-    the rule's function when it was given as one), converted unless it is a float already
-    (a number, or an operand: both are floats here)."""
-    if source is not None and (source.isidentifier() or _is_number(source)):
-        return source
-    code = f"({source})" if source is not None else f"{function_name}({arguments})"
-    return f"_float({code})"
-
-
-def _is_number(text):
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _float(d):
-    return d if type(d) is float else float(d)
-
-
-def _compile(code, name, **names):
-    namespace = dict(vars(rules), Value=Value, _new=_new, _binary=_binary, _float=_float, **names)
-    exec(compile(code, f"<adlib.value: {name}, generated from adlib.rules>", "exec"), namespace)  # noqa: S102
-    return namespace[name]
-
-
-def _binary_methods(rule, op):
-    """v <op> other and other <op> v for one BinaryRule, with v's local derivatives from the rule."""
-    apply_source, source_a, source_b = rule.sources
-    apply = f"({apply_source})" if apply_source is not None else "apply(a, b)"   # a float: see _binary
-    d_a = _expression(source_a, "d_a", "a, b, ans")
-    d_b = _expression(source_b, "d_b", "a, b, ans")
-    names = dict(rule=rule, apply=rule.apply, d_a=rule.partials[0], d_b=rule.partials[1], _pow_name=_pow_name)
-    # v ** 2 is drawn as micrograd draws it, "**2"
-    forward_op = '"**" if parent is not None else _pow_name(cls, other)' if rule.name == "pow" else op
-    forward = _compile(_BINARY_TEMPLATE.format(
-        method="forward", number="b", value_case=_VALUE_OPERAND, general="self, other", own="a",
-        apply=apply, d_own=d_a, d_other=d_b, op=forward_op), "forward", **names)
-    reflected = _compile(_BINARY_TEMPLATE.format(
-        method="reflected", number="a", value_case="", general="other, self", own="b",
-        apply=apply, d_own=d_b, d_other="None", op=op), "reflected", **names)
-    return forward, reflected
-
-
-def _unary_method(rule):
-    """v.<name>() for one Rule, with its local derivative from the rule."""
-    derivative = _expression(rule.source, "derivative", "x, ans")
-    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, derivative=derivative,
-                                             op=_OP_NAMES.get(rule.name, rule.name)), rule.name,
-                      scalar=rule.scalar or rule.on_float, on_float=rule.on_float, derivative=rule.derivative)
-    method.__qualname__ = f"Value.{rule.name}"
-    method.__doc__ = f"{rule.name} of this Value as a new node: {rule.math}."
-    return method
-
-
-_POW_NAMES = {int: {}, float: {}}
-
-
-def _pow_name(cls, exponent):
-    """micrograd's op name of v ** exponent ("**2", "**0.5"), remembered (up to 1000 of each kind)."""
-    names = _POW_NAMES[cls]
-    op = names.get(exponent)
-    if op is None:
-        op = f"**{exponent}"
-        if len(names) < 1000:
-            names[exponent] = op
-    return op
-
+# The operators + - * / ** and the methods v.exp(), v.relu() ...: generated from the
+# rule table when this module is imported (adlib/value_operators.py).
 
 def _binary(rule, a, b):
     """rule(a, b) where a or b is a Value and the other is not a Python float or int:
@@ -356,12 +233,12 @@ def _binary(rule, a, b):
 _BINARY_METHODS = {}
 for _rule, _dunder in [(rules.BINARY["add"], "add"), (rules.BINARY["sub"], "sub"), (rules.BINARY["mul"], "mul"),
                        (rules.BINARY["div"], "truediv"), (rules.BINARY["pow"], "pow")]:
-    _BINARY_METHODS[_rule.name] = _forward, _reflected = _binary_methods(_rule, repr(_rule.symbol))
+    _BINARY_METHODS[_rule.name] = _forward, _reflected = binary_methods(_rule, Value, _binary)
     _forward.__name__, _reflected.__name__ = f"__{_dunder}__", f"__r{_dunder}__"
     setattr(Value, f"__{_dunder}__", _forward)
     setattr(Value, f"__r{_dunder}__", _reflected)
 
-_UNARY_METHODS = {name: _unary_method(rule) for name, rule in rules.UNARY.items()}
+_UNARY_METHODS = {name: unary_method(rule, Value) for name, rule in rules.UNARY.items()}
 for _name in rules.VALUE_METHODS:
     setattr(Value, _name, _UNARY_METHODS[_name])
 Value.__neg__ = _UNARY_METHODS["neg"]
