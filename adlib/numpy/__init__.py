@@ -15,6 +15,7 @@ with a message pointing here.  New primitives: :func:`adlib.primitive`,
 import numpy as _np
 
 from . import linalg  # noqa: F401  (anp.linalg.norm)
+from . import methods as _methods  # noqa: F401  (installs x + y, x @ W, x.T, x.sum() ... on traced values)
 from . import rules as _rules  # noqa: F401  (registers every rule)
 from .api import *  # noqa: F401,F403
 from .api import (NONDIFFERENTIABLE, abs, absolute, add, amax, amin, array, broadcast_to, clip,  # noqa: F401,A004

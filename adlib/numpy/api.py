@@ -16,7 +16,8 @@ from .. import validate
 from ..rules import BINARY, UNARY
 from ..traced import Traced, primal as getval
 from .primitive import Primitive, describe
-from .tracing import DIFFERENTIABLE_NAMES, ArrayBox
+from .einsum import _einsum_subscripts, einsum, einsum_args  # noqa: F401  (anp.einsum; einsum_args: its rules)
+from .tracing import DIFFERENTIABLE_NAMES
 
 # ---------------------------------------------------------------------------
 # Elementwise: the shared rule table gives the value (and, in rules.py, the derivative).
@@ -126,48 +127,6 @@ def dot(a, b):
 def outer(a, b):
     """Outer product: out[i, j] = a[i] · b[j], both inputs flattened first (as numpy.outer)."""
     return multiply(reshape(ravel(a), (-1, 1)), ravel(b))
-
-
-def _einsum(subscripts, *operands):
-    return np.einsum(subscripts, *operands)
-
-
-einsum_args = Primitive(_einsum, "einsum")   # rules in rules.py; takes explicit subscripts
-
-
-def _einsum_subscripts(subscripts, n):
-    """The explicit form 'in_1,...,in_n->out' of ``subscripts``, refusing what the rules do not cover."""
-    if not isinstance(subscripts, str):
-        raise TypeError(f"anp.einsum: the first argument must be a subscripts string such as 'ij,jk->ik', "
-                        f"got {describe(subscripts)}")
-    s = subscripts.replace(" ", "")
-    if "." in s:
-        raise ValueError(f"anp.einsum({subscripts!r}): '...' (ellipsis broadcasting) is not supported; "
-                         "write out one index per axis, e.g. 'bij,bjk->bik'")
-    lhs, arrow, out = s.partition("->")
-    inputs = lhs.split(",")
-    if len(inputs) != n:
-        raise ValueError(f"anp.einsum({subscripts!r}): these subscripts need {len(inputs)} operand(s), "
-                         f"got {n}")
-    for k, sub in enumerate(inputs):
-        for c in sub:
-            if sub.count(c) > 1:
-                raise ValueError(f"anp.einsum({subscripts!r}): index '{c}' repeats within operand {k} ('{sub}'); "
-                                 "repeated indices in one operand (diagonals, traces) are not supported: "
-                                 "for a trace write anp.sum(x * anp.eye(n))")
-    if not arrow:   # numpy's implicit output: the indices that appear once, in alphabetical order
-        out = "".join(sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1))
-    return ",".join(inputs) + "->" + out
-
-
-def einsum(subscripts, *operands):
-    """Einstein summation: out[output indices] = Σ over the other indices of Π_k operand_k[its indices].
-
-    'ij,jk->ik' is a matrix product, 'ij->ji' a transpose, 'i,i->' a dot product.
-    Without '->' the output is the indices that appear once, sorted (numpy's rule).
-    Not supported: '...' and an index repeated within one operand ('ii->i').
-    """
-    return einsum_args(_einsum_subscripts(subscripts, len(operands)), *operands)
 
 
 # ---------------------------------------------------------------------------
@@ -363,62 +322,6 @@ def array(obj, dtype=None):
     if isinstance(obj, Traced):
         return obj
     return np.array(obj, dtype=dtype)
-
-
-# ---------------------------------------------------------------------------
-# The traced array's operators and methods go through the functions above.
-
-def _reshape_method(self, *shape, **kwargs):
-    if kwargs:
-        raise TypeError(f"reshape of a traced array takes only the new shape, got {sorted(kwargs)}")
-    return reshape(self, shape[0] if len(shape) == 1 else shape)
-
-
-def _transpose_method(self, *axes):
-    return transpose(self, (axes[0] if len(axes) == 1 else axes) if axes else None)
-
-
-def _install_array_methods(cls):
-    """The array methods and indexing of a traced array, for ArrayBox and for Dual (whose parts may be arrays)."""
-    cls.__matmul__ = lambda self, other: matmul(self, other)
-    cls.__rmatmul__ = lambda self, other: matmul(other, self)
-    cls.__getitem__ = lambda self, index: getitem(self, index)
-    cls.T = property(lambda self: transpose(self))
-    cls.reshape = _reshape_method
-    cls.transpose = _transpose_method
-    cls.ravel = ravel
-    cls.sum = lambda self, axis=None, keepdims=False: sum(self, axis, keepdims)
-    cls.mean = lambda self, axis=None, keepdims=False: mean(self, axis, keepdims)
-    cls.var = lambda self, axis=None, keepdims=False, ddof=0: var(self, axis, keepdims, ddof)
-    cls.std = lambda self, axis=None, keepdims=False, ddof=0: std(self, axis, keepdims, ddof)
-    cls.max = lambda self, axis=None, keepdims=False: max(self, axis, keepdims)
-    cls.min = lambda self, axis=None, keepdims=False: min(self, axis, keepdims)
-    cls.dot = lambda self, other: dot(self, other)
-
-
-def _install_operators(cls):
-    """Arithmetic on a traced array records each operation through the primitives above."""
-    cls.__add__ = lambda self, other: add(self, other)
-    cls.__radd__ = lambda self, other: add(other, self)
-    cls.__sub__ = lambda self, other: subtract(self, other)
-    cls.__rsub__ = lambda self, other: subtract(other, self)
-    cls.__mul__ = lambda self, other: multiply(self, other)
-    cls.__rmul__ = lambda self, other: multiply(other, self)
-    cls.__truediv__ = lambda self, other: divide(self, other)
-    cls.__rtruediv__ = lambda self, other: divide(other, self)
-    cls.__pow__ = lambda self, other: power(self, other)
-    cls.__rpow__ = lambda self, other: power(other, self)
-    cls.__neg__ = lambda self: negative(self)
-    cls.__pos__ = lambda self: self
-    cls.__abs__ = lambda self: abs(self)
-    # adlib.exp(box) etc. land here (see adlib.rules.elementary)
-    cls._apply_rule = lambda self, rule: UNARY_PRIMITIVES[rule.name](self)
-
-
-_install_operators(ArrayBox)
-_install_array_methods(Traced)   # ArrayBox and Dual (which does its own arithmetic, in adlib.forward)
-
-
 
 
 # ---------------------------------------------------------------------------
