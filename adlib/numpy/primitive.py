@@ -122,13 +122,7 @@ def defvjp(prim, *vjps, argnums=None):
     >>> adlib.grad(mul, argnum=(0, 1))(2.0, 5.0)
     (5.0, 2.0)
     """
-    _check_prim(prim, "defvjp")
-    argnums = range(len(vjps)) if argnums is None else argnums
-    prim.vjps = {i: f for i, f in zip(argnums, vjps) if f is not None}
-    for i, f in prim.vjps.items():
-        if not callable(f):
-            raise TypeError(f"defvjp({prim.name}): the rule for argument {i} must be a function "
-                            f"lambda g, ans, *inputs: ..., got {type(f).__name__}")
+    prim.vjps = _rules_by_argnum(prim, vjps, argnums, "defvjp", "g")
     return prim
 
 
@@ -143,11 +137,17 @@ def defjvp(prim, *jvps, argnums=None):
     >>> adlib.jvp(cube, (2.0,), (1.0,))
     (8.0, 12.0)
     """
-    _check_prim(prim, "defjvp")
-    argnums = range(len(jvps)) if argnums is None else argnums
-    prim.jvps = {i: f for i, f in zip(argnums, jvps) if f is not None}
-    for i, f in prim.jvps.items():
-        if not callable(f):
-            raise TypeError(f"defjvp({prim.name}): the rule for argument {i} must be a function "
-                            f"lambda t, ans, *inputs: ..., got {type(f).__name__}")
+    prim.jvps = _rules_by_argnum(prim, jvps, argnums, "defjvp", "t")
     return prim
+
+
+def _rules_by_argnum(prim, rules, argnums, what, first):
+    """{argnum: rule} for defvjp / defjvp, refusing what is not a primitive or not a function."""
+    _check_prim(prim, what)
+    argnums = range(len(rules)) if argnums is None else argnums
+    by_argnum = {i: f for i, f in zip(argnums, rules) if f is not None}
+    for i, f in by_argnum.items():
+        if not callable(f):
+            raise TypeError(f"{what}({prim.name}): the rule for argument {i} must be a function "
+                            f"lambda {first}, ans, *inputs: ..., got {type(f).__name__}")
+    return by_argnum

@@ -101,18 +101,13 @@ def _balanced_eq(x, z, y):
     return (x == z) / (1.0 + (x == y))
 
 
-defvjp(anp.maximum,
-       lambda g, ans, a, b: unbroadcast(g * _balanced_eq(a, ans, b), a),
-       lambda g, ans, a, b: unbroadcast(g * _balanced_eq(b, ans, a), b))
-defjvp(anp.maximum,
-       lambda t, ans, a, b: t * _balanced_eq(a, ans, b),
-       lambda t, ans, a, b: t * _balanced_eq(b, ans, a))
-defvjp(anp.minimum,
-       lambda g, ans, a, b: unbroadcast(g * _balanced_eq(a, ans, b), a),
-       lambda g, ans, a, b: unbroadcast(g * _balanced_eq(b, ans, a), b))
-defjvp(anp.minimum,
-       lambda t, ans, a, b: t * _balanced_eq(a, ans, b),
-       lambda t, ans, a, b: t * _balanced_eq(b, ans, a))
+for _prim in (anp.maximum, anp.minimum):     # the same rules: the gradient follows the selected operand
+    defvjp(_prim,
+           lambda g, ans, a, b: unbroadcast(g * _balanced_eq(a, ans, b), a),
+           lambda g, ans, a, b: unbroadcast(g * _balanced_eq(b, ans, a), b))
+    defjvp(_prim,
+           lambda t, ans, a, b: t * _balanced_eq(a, ans, b),
+           lambda t, ans, a, b: t * _balanced_eq(b, ans, a))
 
 
 def _inside(x, lo, hi):
