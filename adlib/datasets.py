@@ -5,6 +5,8 @@ import numbers
 
 import numpy as np
 
+from . import validate
+
 __all__ = ["make_moons"]
 
 
@@ -18,10 +20,12 @@ def make_moons(n=100, noise=0.1, seed=0):
     deviation of Gaussian noise added to each coordinate.  The same
     ``(n, noise, seed)`` always gives the same arrays.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"make_moons: n must be an integer of at least 2, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"make_moons: noise must be a number >= 0, got {noise!r}")
+    n = validate.size(n, "make_moons", "n (the number of points)", minimum=2)
+    noise = validate.finite_number(noise, "make_moons", "noise", nonnegative=True)
+    if seed is not None and (isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (numbers.Integral, np.integer))
+                             or seed < 0):
+        raise TypeError(f"make_moons: seed must be an int >= 0 (or None for fresh randomness), "
+                        f"got {validate.describe(seed)}")
     rng = np.random.default_rng(seed)
     n_out = int(n) // 2
     n_in = int(n) - n_out

@@ -14,27 +14,70 @@ from __future__ import annotations
 import numbers
 import random
 
+import numpy as np
+
+from . import validate
 from .value import Value
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "SGD", "sgd_step",
            "hinge_loss", "l2_penalty", "accuracy"]
 
+MAX_PARAMETERS = 10 ** 7   # a network of Values this large would take hours per step: refused up front
 
-def _rng(seed):
+
+def _rng(seed, what):
     """A random.Random from a seed (int or None means 0) or an existing random.Random."""
     if isinstance(seed, random.Random):
         return seed
     if seed is None:
         return random.Random(0)
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"seed must be an int or a random.Random, got {type(seed).__name__}")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (numbers.Integral, np.integer)):
+        raise TypeError(f"{what}: seed must be an int or a random.Random, got {validate.describe(seed)}")
     return random.Random(int(seed))
 
 
 def _count(n, what):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{what} must be a positive integer, got {n!r}")
-    return int(n)
+    return validate.size(n, what.split("(")[0], what)
+
+
+def _inputs(x, n, what):
+    """The inputs of a model as a list of n floats or Values, checked once per call."""
+    kind = type(x).__name__ if not isinstance(x, np.ndarray) else f"an array of shape {x.shape}"
+    if isinstance(x, Value) or (isinstance(x, (numbers.Real, np.number)) and not isinstance(x, (bool, np.bool_))):
+        x = [x]          # one input (also what a one-neuron layer hands to the next layer)
+    elif isinstance(x, np.ndarray):
+        x = list(x.ravel()) if x.ndim <= 1 else None
+    elif not isinstance(x, (list, tuple)):
+        x = None
+    if x is None:
+        raise TypeError(f"{what}: x must be a list of {n} numbers or Values, got {kind}")
+    if len(x) != n:
+        raise ValueError(f"{what}: expected {n} inputs, got {len(x)}")
+    out = list(x)
+    for i, xi in enumerate(out):
+        cls = type(xi)
+        if cls is not float and cls is not Value:
+            out[i] = validate.real_number(xi, what, f"input {i}")
+    return out
+
+
+def _values(params, what):
+    """A list of the Values to update (parameters()), refusing anything else."""
+    if isinstance(params, (str, bytes, dict, set, np.ndarray, Value)) or not hasattr(params, "__iter__"):
+        raise TypeError(f"{what}: params must be a list of Values (model.parameters()), "
+                        f"got {validate.describe(params)}")
+    params = list(params)
+    if not params:
+        raise ValueError(f"{what}: params is empty; give the Values to update (model.parameters())")
+    for i, p in enumerate(params):
+        if type(p) is not Value:
+            raise TypeError(f"{what}: params must be a list of Values (model.parameters()); entry {i} is "
+                            f"{validate.describe(p)}")
+    return params
+
+
+def _lr(lr, what):
+    return validate.finite_number(lr, what, "the learning rate lr", nonnegative=True)
 
 
 class Module:
@@ -54,19 +97,18 @@ class Neuron(Module):
 
     def __init__(self, nin, nonlin=True, seed=None, name="n"):
         nin = _count(nin, "Neuron(nin)")
-        rng = _rng(seed)
+        if not isinstance(nonlin, (bool, np.bool_)):
+            raise TypeError(f"Neuron: nonlin must be True or False, got {validate.describe(nonlin)}")
+        rng = _rng(seed, "Neuron")
         self.w = [Value(rng.uniform(-1, 1), label=f"{name}.w{i}") for i in range(nin)]
         self.b = Value(0.0, label=f"{name}.b")
         self.nonlin = nonlin
 
     def __call__(self, x):
-        if isinstance(x, (Value, numbers.Real)):
-            x = [x]          # one input (also what a one-neuron layer hands to the next layer)
-        elif not hasattr(x, "__len__"):
-            raise TypeError(f"Neuron: x must be a list of {len(self.w)} numbers or Values, "
-                            f"got {type(x).__name__}")
-        if len(x) != len(self.w):
-            raise ValueError(f"Neuron: expected {len(self.w)} inputs, got {len(x)}")
+        return self._forward(_inputs(x, len(self.w), "Neuron"))
+
+    def _forward(self, x):
+        """The neuron on inputs already checked (a list of floats and Values of the right length)."""
         act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
         return act.relu() if self.nonlin else act
 
@@ -81,12 +123,19 @@ class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; one output is returned unwrapped."""
 
     def __init__(self, nin, nout, seed=None, name="L", **kwargs):
-        rng = _rng(seed)
+        rng = _rng(seed, "Layer")
+        nin = _count(nin, "Layer(nin)")
         nout = _count(nout, "Layer(nout)")
+        if nin * nout > MAX_PARAMETERS:
+            raise ValueError(f"Layer: {nin} x {nout} weights is more than adlib builds from Values "
+                             f"(at most {MAX_PARAMETERS})")
         self.neurons = [Neuron(nin, seed=rng, name=f"{name}.n{j}", **kwargs) for j in range(nout)]
 
     def __call__(self, x):
-        out = [n(x) for n in self.neurons]
+        return self._forward(_inputs(x, len(self.neurons[0].w), "Layer"))
+
+    def _forward(self, x):
+        out = [n._forward(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self):
@@ -100,16 +149,26 @@ class MLP(Module):
     """A multilayer perceptron: ``MLP(2, [16, 16, 1])``; the last layer is linear."""
 
     def __init__(self, nin, nouts, seed=None):
-        if isinstance(nouts, numbers.Integral):
+        if isinstance(nouts, (numbers.Integral, np.integer)):
             raise TypeError("MLP(nin, nouts): nouts is a list of layer sizes, such as [16, 16, 1]")
-        sizes = [_count(nin, "MLP(nin)")] + [_count(k, "MLP(nouts) entry") for k in nouts]
-        rng = _rng(seed)
+        if not isinstance(nouts, (list, tuple)):
+            raise TypeError(f"MLP(nin, nouts): nouts must be a list of layer sizes, such as [16, 16, 1], "
+                            f"got {validate.describe(nouts)}")
+        if not nouts:
+            raise ValueError("MLP(nin, nouts): nouts must list at least one layer size, such as [1]")
+        sizes = [_count(nin, "MLP(nin)")] + [_count(k, f"MLP(nouts) entry {i}") for i, k in enumerate(nouts)]
+        total = sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+        if total > MAX_PARAMETERS:
+            raise ValueError(f"MLP(nin, nouts): layer sizes {sizes} make {total} parameters, more than adlib "
+                             f"builds from Values (at most {MAX_PARAMETERS})")
+        rng = _rng(seed, "MLP")
         self.layers = [Layer(sizes[i], sizes[i + 1], seed=rng, name=f"L{i}", nonlin=i != len(nouts) - 1)
                        for i in range(len(nouts))]
 
     def __call__(self, x):
+        x = _inputs(x, len(self.layers[0].neurons[0].w), "MLP")
         for layer in self.layers:
-            x = layer(x)
+            x = layer._forward(x if isinstance(x, list) else [x])
         return x
 
     def parameters(self):
@@ -121,6 +180,8 @@ class MLP(Module):
 
 def sgd_step(params, lr):
     """One step of gradient descent: ``p.data -= lr * p.grad`` for each parameter."""
+    params = _values(params, "sgd_step")
+    lr = _lr(lr, "sgd_step")
     for p in params:
         p.data -= lr * p.grad
 
@@ -129,31 +190,56 @@ class SGD:
     """Stochastic gradient descent: ``opt = SGD(model.parameters(), lr=0.1); opt.step(); opt.zero_grad()``."""
 
     def __init__(self, params, lr=0.1):
-        self.params = list(params)
-        self.lr = lr
+        self.params = _values(params, "SGD")
+        self.lr = _lr(lr, "SGD")
 
     def step(self, lr=None):
-        sgd_step(self.params, self.lr if lr is None else lr)
+        lr = self.lr if lr is None else _lr(lr, "SGD.step")
+        for p in self.params:
+            p.data -= lr * p.grad
 
     def zero_grad(self):
         for p in self.params:
             p.grad = 0.0
 
 
+def _scores_and_labels(scores, y, what):
+    """Checked (scores, labels): equally long, non-empty; scores Values or numbers, labels -1 or +1."""
+    for name, seq in (("scores", scores), ("y", y)):
+        if isinstance(seq, (str, bytes, dict, set)) or not isinstance(seq, (list, tuple, np.ndarray)):
+            raise TypeError(f"{what}: {name} must be a list (or array), got {validate.describe(seq)}")
+    if len(scores) != len(y):
+        raise ValueError(f"{what}: {len(scores)} scores but {len(y)} labels; give one label per score")
+    if len(y) == 0:
+        raise ValueError(f"{what}: no scores and no labels; give at least one of each")
+    labels = [validate.real_number(yi, what, f"label {i}") for i, yi in enumerate(y)]
+    for i, yi in enumerate(labels):
+        if yi not in (-1.0, 1.0):
+            raise ValueError(f"{what}: label {i} is {yi:g}; labels must be -1 or +1 "
+                             "(make_moons gives -1/+1; turn 0/1 labels into -1/+1 with 2 * y - 1)")
+    scores = [s if type(s) is Value else validate.real_number(s, what, f"score {i}") for i, s in enumerate(scores)]
+    return scores, labels
+
+
 def hinge_loss(scores, y):
     """Max-margin loss: mean over samples of relu(1 - y_i s_i), labels y_i in {-1, +1}."""
-    losses = [(1 + -float(yi) * si).relu() for yi, si in zip(y, scores)]
+    scores, labels = _scores_and_labels(scores, y, "hinge_loss")
+    losses = [(1 + -yi * si).relu() if type(si) is Value else Value(max(0.0, 1 - yi * si))
+              for yi, si in zip(labels, scores)]
     return sum(losses) * (1.0 / len(losses))
 
 
 def l2_penalty(params, alpha=1e-4):
     """alpha * sum of p^2 over the parameters (weight decay)."""
+    params = _values(params, "l2_penalty")
+    alpha = validate.finite_number(alpha, "l2_penalty", "alpha", nonnegative=True)
     return alpha * sum(p * p for p in params)
 
 
 def accuracy(scores, y):
     """The fraction of samples where the sign of the score matches the label in {-1, +1}."""
-    hits = [(float(yi) > 0) == (_data(s) > 0) for yi, s in zip(y, scores)]
+    scores, labels = _scores_and_labels(scores, y, "accuracy")
+    hits = [(yi > 0) == (_data(s) > 0) for yi, s in zip(labels, scores)]
     return sum(hits) / len(hits)
 
 

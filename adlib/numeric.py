@@ -19,6 +19,7 @@ import numbers
 
 import numpy as np
 
+from . import validate
 from .errors import returned_none  # noqa: F401  (adlib.numeric.returned_none, as before)
 
 __all__ = [
@@ -45,8 +46,12 @@ def error_model(method, h, f0=1.0, d1=1.0, d2=1.0, d3=1.0, eps=EPS):
     complex step:      |f'''| h^2 / 6 + eps |f'|      (no subtraction, so no 1/h term)
     """
     _check_method(method, "error_model")
-    h = np.asarray(h, dtype=float)
-    f0, d1, d2, d3 = (abs(float(v)) for v in (f0, d1, d2, d3))
+    h = validate.real_array(h, "error_model", "the step h")
+    if not np.all(h > 0):
+        raise ValueError("error_model: every step h must be positive")
+    f0, d1, d2, d3 = (abs(validate.real_number(v, "error_model", n)) for v, n in
+                      ((f0, "f0"), (d1, "d1"), (d2, "d2"), (d3, "d3")))
+    eps = validate.finite_number(eps, "error_model", "eps", positive=True)
     if method in ("forward", "backward"):
         truncation = d2 * h / 2
         rounding = 2 * eps * f0 / h
@@ -67,7 +72,9 @@ def optimal_step(method, f0=1.0, d2=1.0, d3=1.0, eps=EPS):
     complex step:     any small h; 1e-20 is used.
     """
     _check_method(method, "optimal_step")
-    f0, d2, d3 = abs(float(f0)) or 1.0, abs(float(d2)) or 1.0, abs(float(d3)) or 1.0
+    f0, d2, d3 = (abs(validate.real_number(v, "optimal_step", n)) or 1.0 for v, n in
+                  ((f0, "f0"), (d2, "d2"), (d3, "d3")))
+    eps = validate.finite_number(eps, "optimal_step", "eps", positive=True)
     if method in ("forward", "backward"):
         return 2.0 * np.sqrt(eps * f0 / d2)
     if method == "central":
@@ -88,34 +95,26 @@ def default_step(method, x=0.0, eps=EPS):
 # Checking input
 
 def _check_method(method, op):
-    if method not in METHODS:
-        raise ValueError(f"{op}: unknown method {method!r}; choose one of {', '.join(map(repr, METHODS))}")
+    validate.choice(method, METHODS, op, "method")
 
 
 def _check_point(x, op):
-    """x must be a finite real number."""
-    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes, list, tuple, complex)):
-        raise TypeError(f"{op}: x must be a real number, got {type(x).__name__} ({x!r:.40})")
-    if isinstance(x, np.ndarray):
-        if x.ndim != 0:
-            raise TypeError(f"{op}: x must be a single number, got an array of shape {x.shape} "
-                            "(use numerical_grad or numerical_jacobian for arrays)")
-        x = x[()]
-    if not isinstance(x, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{op}: x must be a real number, got {type(x).__name__}")
-    x = float(x)
+    """x must be a finite real number (adlib.validate)."""
+    if isinstance(x, np.ndarray) and x.ndim != 0:
+        raise TypeError(f"{op}: x must be a single number, got an array of shape {x.shape} "
+                        "(use numerical_grad or numerical_jacobian for arrays)")
+    x = validate.real_number(x, op, "x")
     if not np.isfinite(x):
         raise ValueError(f"{op}: the point x = {x} is not finite; no derivative can be checked there")
     return x
 
 
 def _check_step(h, op):
-    if isinstance(h, bool) or not isinstance(h, (numbers.Real, np.floating, np.integer)):
-        raise TypeError(f"{op}: the step h must be a positive number, got {type(h).__name__} ({h!r:.40})")
-    h = float(h)
-    if not (h > 0 and np.isfinite(h)):
-        raise ValueError(f"{op}: the step h must be positive and finite, got h = {h}")
-    return h
+    return validate.finite_number(h, op, "the step h", positive=True)
+
+
+def _check_f(f, op):
+    return validate.function(f, op)
 
 
 def _scalar_value(y, op):
@@ -169,6 +168,7 @@ def _scalar_f(f, op):
 
 def forward_difference(f, x, h=None):
     """f'(x) ≈ (f(x + h) - f(x)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
+    _check_f(f, "forward_difference")
     x = _check_point(x, "forward_difference")
     h = _exact_step(x, default_step("forward", x)) if h is None else _check_step(h, "forward_difference")
     return float(difference_quotient(_scalar_f(f, "forward_difference"), x, h, "forward"))
@@ -176,6 +176,7 @@ def forward_difference(f, x, h=None):
 
 def backward_difference(f, x, h=None):
     """f'(x) ≈ (f(x) - f(x - h)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
+    _check_f(f, "backward_difference")
     x = _check_point(x, "backward_difference")
     h = -_exact_step(x, -default_step("backward", x)) if h is None else _check_step(h, "backward_difference")
     return float(difference_quotient(_scalar_f(f, "backward_difference"), x, h, "backward"))
@@ -183,6 +184,7 @@ def backward_difference(f, x, h=None):
 
 def central_difference(f, x, h=None):
     """f'(x) ≈ (f(x + h) - f(x - h)) / (2h); error O(h^2).  Default h = cbrt(eps) max(1, |x|)."""
+    _check_f(f, "central_difference")
     x = _check_point(x, "central_difference")
     h = _exact_step(x, default_step("central", x)) if h is None else _check_step(h, "central_difference")
     return float(difference_quotient(_scalar_f(f, "central_difference"), x, h, "central"))
@@ -194,6 +196,7 @@ def complex_step(f, x, h=1e-20):
     f must accept complex input: write it with adlib's functions or numpy, not ``math``.
     """
     op = "complex_step"
+    _check_f(f, op)
     x = _check_point(x, op)
     h = _check_step(h, op)
 
@@ -227,12 +230,7 @@ def difference(f, x, h=None, method="central"):
 # Gradients and Jacobians
 
 def _check_array(x, op):
-    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"{op}: x must be a number or a numpy array of floats, got {type(x).__name__}")
-    try:
-        arr = np.array(x, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"{op}: x must be a number or a numpy array of floats, got {type(x).__name__}") from None
+    arr = validate.real_array(x, op, "x")
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0]) if arr.ndim else ()
         raise ValueError(f"{op}: x is not finite at index {bad} (value {arr[bad]}); "
@@ -255,8 +253,11 @@ def numerical_jacobian(f, x, h=None, method="central"):
     costing 2n evaluations of f (central) or n + 1 (forward, backward).
     """
     op = "numerical_jacobian"
+    _check_f(f, op)
     _check_method(method, op)
     x = _check_array(x, op)
+    if h is not None:
+        h = _check_step(h, op)
     return _jacobian(f, x, h, method, _output(f(x.copy()), op), op)
 
 
@@ -300,8 +301,11 @@ def _jacobian(f, x, h, method, y0, op):
 def numerical_grad(f, x, h=None, method="central"):
     """The gradient of a scalar f: R^n -> R at x by finite differences, shaped like x."""
     op = "numerical_grad"
+    _check_f(f, op)
     _check_method(method, op)
     xa = _check_array(x, op)
+    if h is not None:
+        h = _check_step(h, op)
     y0 = _output(f(xa.copy()), op)
     if y0.size != 1:
         raise ValueError(f"{op}: f returned an array of shape {y0.shape}; a gradient needs a single "

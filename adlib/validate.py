@@ -28,8 +28,8 @@ import types
 
 import numpy as np
 
-__all__ = ["MAX_SIZE", "describe", "real_number", "finite_number", "size", "array_operand",
-           "differentiable", "argnums", "refuse_complex"]
+__all__ = ["MAX_SIZE", "describe", "real_number", "finite_number", "size", "array_operand", "function",
+           "choice", "real_array", "differentiable", "argnums", "refuse_complex"]
 
 MAX_SIZE = 10 ** 6     # the most neurons per layer, inputs per neuron or samples adlib will build
 _FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -45,7 +45,7 @@ def describe(x) -> str:
         return f"an int with {len(str(abs(x)))} digits"
     if isinstance(x, np.ndarray):
         return f"an array of dtype {x.dtype} (shape {x.shape})"
-    if isinstance(x, (types.GeneratorType, map, filter, zip)) or (hasattr(x, "__next__") and hasattr(x, "__iter__")):
+    if isinstance(x, (types.GeneratorType, map, filter, zip)) or _is_iterator(x):
         return f"a {type(x).__name__} (an iterator: make a list or an array of it first)"
     if isinstance(x, (list, tuple, set, frozenset, dict)):
         return f"a {type(x).__name__} of length {len(x)}"
@@ -95,10 +95,10 @@ def real_number(x, what, operand="the argument"):
 def finite_number(x, what, operand, *, positive=False, nonnegative=False):
     """A real number that is finite (a tolerance, a step, a learning rate), optionally > 0 or >= 0."""
     v = real_number(x, what, operand)
+    if positive and not (v > 0 and np.isfinite(v)):
+        raise ValueError(f"{what}: {operand} must be positive and finite, got {v}")
     if not np.isfinite(v):
         raise ValueError(f"{what}: {operand} must be a finite number, got {v}")
-    if positive and not v > 0:
-        raise ValueError(f"{what}: {operand} must be positive, got {v}")
     if nonnegative and not v >= 0:
         raise ValueError(f"{what}: {operand} must be >= 0, got {v}")
     return v
@@ -157,6 +157,49 @@ def array_operand(x, what, operand, *, mask=False):
     if isinstance(x, numbers.Number):
         return x
     raise TypeError(f"{what}: {operand} must be a number or an array of numbers, got {describe(x)}")
+
+
+def function(f, what, operand="f"):
+    """A function to call (f of grad(f), of central_difference(f, x) ...)."""
+    if not callable(f):
+        raise TypeError(f"{what}: {operand} must be a function, got {describe(f)}")
+    return f
+
+
+def choice(value, choices, what, operand):
+    """One of a few strings (a method, a mode, a format)."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{what}: unknown {operand} {value!r:.40}; choose one of {', '.join(map(repr, choices))}")
+    return value
+
+
+def real_array(x, what, operand="x", *, allow_empty=False):
+    """x as a new float64 array: a real number or an array (or nested list) of real numbers."""
+    if isinstance(x, (bool, np.bool_)) or x is None or isinstance(x, (str, bytes, dict, set, frozenset)) \
+            or _is_iterator(x) or callable(x):
+        raise TypeError(f"{what}: {operand} must be a number or an array of real numbers, got {describe(x)}")
+    if isinstance(x, int) and not _fits_float(x):
+        raise _too_large(x, what, operand)
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what}: {operand} must be a number or a rectangular array of real numbers, "
+                        f"got {describe(x)}") from None
+    if arr.dtype.kind == "c":
+        raise TypeError(f"{what}: {operand} must be real, got {describe(x)}")
+    try:
+        arr = np.array(arr, dtype=np.float64)
+    except OverflowError:
+        raise ValueError(f"{what}: {operand} holds an int too large for a float") from None
+    except (TypeError, ValueError):
+        raise TypeError(f"{what}: {operand} must be a number or an array of real numbers, got {describe(x)}") from None
+    if arr.size == 0 and not allow_empty:
+        raise ValueError(f"{what}: {operand} is empty (shape {arr.shape}); there is nothing to differentiate")
+    return arr
+
+
+def _is_iterator(x):
+    return hasattr(x, "__next__") and hasattr(x, "__iter__")
 
 
 def refuse_complex(x, what, operand="x"):

@@ -33,10 +33,11 @@ def test_make_moons_geometry_without_noise():
     assert (upper[:, 1] >= -1e-12).all() and (lower[:, 1] <= 0.5 + 1e-12).all()
 
 
-@pytest.mark.parametrize("kwargs, word", [({"n": 1}, "n"), ({"n": 2.5}, "n"), ({"noise": -1.0}, "noise"),
-                                          ({"noise": "lots"}, "noise")])
-def test_make_moons_bad_input(kwargs, word):
-    with pytest.raises(ValueError, match=word):
+@pytest.mark.parametrize("kwargs, exc, word", [({"n": 1}, ValueError, "n"), ({"n": 2.5}, TypeError, "n"),
+                                               ({"noise": -1.0}, ValueError, "noise"),
+                                               ({"noise": "lots"}, TypeError, "noise")])
+def test_make_moons_bad_input(kwargs, exc, word):
+    with pytest.raises(exc, match=word):
         make_moons(**kwargs)
 
 
