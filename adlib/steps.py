@@ -5,8 +5,10 @@ Value recorded from :mod:`adlib.rules` when it was computed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from . import rules
 from .value import Value  # noqa: F401  (the doctest's Value)
 from .value_graph import _parents, _require_value, node_names, topological_order
 
@@ -18,9 +20,14 @@ class Step:
     """One step of backpropagation: ``grad[node] += local * upstream``.
 
     ``consumer`` is the node that used ``node`` (None for the first step, which
-    sets the output's own gradient to 1); ``local`` is d consumer / d node,
-    ``upstream`` the consumer's (already complete) gradient, ``contribution``
-    their product and ``grad`` the node's gradient after this step.
+    sets the output's own gradient to 1); ``local`` is ∂consumer/∂node, the whole
+    local derivative (for y * y, 2y: a node used twice by one consumer still gets
+    one step), ``upstream`` the consumer's (already complete) gradient,
+    ``contribution`` their product and ``grad`` the node's gradient after this step.
+    ``slot_locals`` are the partial derivatives of the operand slots ``node`` fills
+    (two for y * y) that add up to ``local``; ``local_formula`` is ``local`` in the
+    operands' names ("2·y"); ``use`` of ``uses`` counts the consumers of ``node``:
+    the contributions of all of them add up to its gradient.
     """
     index: int
     node: object
@@ -33,15 +40,25 @@ class Step:
     contribution: float
     grad: float
     names_of_parents: tuple = ()
+    slot_locals: tuple = ()
+    local_formula: str = ""
+    use: int = 1
+    uses: int = 1
 
     def text(self, output="out"):
         """The step as one line, numbered from 1 (``index`` counts from 0, as the list does)."""
         if self.consumer is None:
             return f"{self.index + 1:>3}. d{output}/d{self.name} = 1   (the output, with respect to itself)"
-        return (f"{self.index + 1:>3}. d{output}/d{self.name} += \u2202{self.consumer_name}/\u2202{self.name} * "
-                f"d{output}/d{self.consumer_name} = {_fmt(self.local)} * {_fmt(self.upstream)} = "
-                f"{_fmt(self.contribution)}   -> d{output}/d{self.name} = {_fmt(self.grad)}   "
-                f"({_formula(self.consumer, self.consumer_name, self.names_of_parents)})")
+        local = f"\u2202{self.consumer_name}/\u2202{self.name}"
+        why = _formula(self.consumer, self.consumer_name, self.names_of_parents)
+        if self.local_formula and self.local_formula != _fmt(self.local):
+            why += f", {local} = {self.local_formula} = {_fmt(self.local)}"
+        if self.uses > 1:
+            why += (f"; {self.name} has {self.uses} consumers, their contributions add up "
+                    f"({self.use} of {self.uses})")
+        return (f"{self.index + 1:>3}. d{output}/d{self.name} += {local} * d{output}/d{self.consumer_name} = "
+                f"{_fmt(self.local)} * {_fmt(self.upstream)} = {_fmt(self.contribution)}   "
+                f"-> d{output}/d{self.name} = {_fmt(self.grad)}   ({why})")
 
     __str__ = text
 
@@ -73,6 +90,47 @@ def _formula(node, name, parent_names):
     if op == "**":
         return f"{name} = c ** {x}"
     return f"{name} = {x} {op} c"
+
+
+# ---------------------------------------------------------------------------
+# The local derivative in the operands' names, read from the rule table's own text
+
+_BINARY_BY_SYMBOL = {rule.symbol: rule for rule in rules.BINARY.values()}
+_UNARY_BY_OP = dict({name: rule for name, rule in rules.UNARY.items()}, ReLU=rules.UNARY["relu"])
+_SHOWN = {"_pow_d_base(a, b, ans)": "b * a ** (b - 1)", "_pow_d_exponent(a, b, ans)": "ans * log(a)",
+          "_sign(x)": "sign(x)", "(x > 0) * 1.0": "(x > 0)"}
+
+
+def _pretty(source, names):
+    """A rule's text for people: div(1.0, b) -> 1 / b, 2.0 * x -> 2·x, with the operands' names."""
+    text = _SHOWN.get(source, source)
+    text = re.sub(r"div\(([^(),]+), ([^(),]+)\)", r"\1 / \2", text)
+    text = re.sub(r"(?<![\d.])(\d+)\.0\b", r"\1", text)
+    text = re.sub(r"\b(a|b|x|ans)\b", lambda m: names[m.group(1)], text)
+    return text.replace(" * ", "\u00b7")
+
+
+def _local_formula(node, parent, names):
+    """∂node/∂parent in names ("2·y", "x", "cos(y)"), or "" where a number operand hides its side."""
+    op = node._op
+    if node._b is None:
+        rule = _UNARY_BY_OP.get(op)
+        if rule is not None and rule.source is not None:
+            return _pretty(rule.source, {"x": names[parent], "ans": names[node]})
+        if op.startswith("**") and len(op) > 2:          # v ** n: a number exponent n
+            n = op[2:]
+            text = _pretty(_SHOWN["_pow_d_base(a, b, ans)"], {"a": names[parent], "b": n, "ans": names[node]})
+            return text.replace(f"({n} - 1)", _fmt(float(n) - 1.0)).replace(" ** 1", "")
+        return ""
+    rule = _BINARY_BY_SYMBOL.get(op)
+    if rule is None or None in rule.sources[1:]:
+        return ""
+    slot_names = {"a": names[node._a], "b": names[node._b], "ans": names[node]}
+    terms = [_pretty(source, slot_names) for source, operand in zip(rule.sources[1:], (node._a, node._b))
+             if operand is parent]
+    if len(terms) == 2 and terms[0] == terms[1]:
+        return f"2\u00b7{terms[0]}"
+    return " + ".join(terms).replace("+ -", "- ")
 
 
 class BackwardSteps(list):
@@ -127,36 +185,42 @@ def backward_steps(root):
     """Explain ``root.backward()`` step by step; returns :class:`BackwardSteps`.
 
     Nodes are finished in the order backpropagation visits them (reverse
-    topological order); each receives one step per use, in the order its users
-    were visited.  The gradients it reports are exactly the floats ``backward()``
+    topological order); each receives one step per consumer, in the order its
+    consumers were visited, with the consumer's whole local derivative (for
+    y * y, 2y in one step).  The gradients it reports are exactly the floats ``backward()``
     computes (same additions in the same order), starting from zero everywhere;
     the Values' own ``.grad`` fields are left alone.
 
     >>> W, x, b = Value(2.0, label="W"), Value(3.0, label="x"), Value(1.0, label="b")
     >>> [s.name for s in backward_steps((W * x + b).relu())][-3:]
     ['W', 'x', 'b']
+    >>> y = Value(0.5, label="y"); u = y * y; u.label = "u"
+    >>> print(backward_steps(u)[1].text("u"))
+      2. du/dy += ∂u/∂y * du/du = 1 * 1 = 1   -> du/dy = 1   (u = y * y, ∂u/∂y = 2·y = 1)
     """
     _require_value(root, "backward_steps")
     order = topological_order(root)
     names = node_names(root, order)
-    users = {v: [] for v in order}
+    users = {v: {} for v in order}      # node -> {consumer: the partials of the slots it fills}
     for v in reversed(order):
         for parent, local in _parents(v):
             if local is None:
                 raise ValueError(f"backward_steps: node {names[v]} was built by hand with "
                                  "Value(data, _children, _op); its local derivatives are unknown")
-            users[parent].append((v, local))
+            users[parent].setdefault(v, []).append(local)
     grads = {v: 0.0 for v in order}
     grads[root] = 1.0
     steps = [Step(0, root, names[root], None, "", root._op, 1.0, 1.0, 1.0, 1.0)]
     for v in reversed(order):
-        for user, local in users[v]:
+        for use, (user, slots) in enumerate(users[v].items(), start=1):
             upstream = grads[user]
-            contribution = local * upstream
-            grads[v] += contribution
+            for partial in slots:             # backward()'s own additions, one per slot
+                grads[v] += partial * upstream
+            local = slots[0] if len(slots) == 1 else slots[0] + slots[1]
             steps.append(Step(len(steps), v, names[v], user, names[user], user._op,
-                              local, upstream, contribution, grads[v],
-                              tuple(names[p] for p, _ in _parents(user))))
+                              local, upstream, local * upstream, grads[v],
+                              tuple(names[p] for p, _ in _parents(user)), tuple(slots),
+                              _local_formula(user, v, names), use, len(users[v])))
     return BackwardSteps(steps, root, order, names)
 
 

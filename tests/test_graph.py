@@ -216,3 +216,41 @@ def test_nan_and_inf_are_drawn():
     a = Value(math.inf)
     d = draw_graph(a * 0.0 + 1.0, renderer="plain")
     assert "nan" in d.svg and "inf" in d.svg
+
+
+def test_a_step_states_the_whole_local_derivative_of_each_distinct_parent():
+    """y * y is one consumer of y: one step, ∂u2/∂y = 2·y (not two steps of y each), and a node
+    with several consumers says that their contributions add up (issue 13)."""
+    y = Value(0.5, label="y")
+    u1 = adlib.sin(y)
+    u1.label = "u1"
+    u2 = y * y
+    u2.label = "u2"
+    loss = u1 + u2
+    loss.label = "loss"
+    steps = backward_steps(loss)
+    y_steps = [s for s in steps if s.node is y]
+    assert [s.consumer_name for s in y_steps] == ["u1", "u2"]
+    square = y_steps[1]
+    assert square.local == 2 * 0.5 and square.slot_locals == (0.5, 0.5) and square.local_formula == "2\u00b7y"
+    text = steps.text().splitlines()
+    assert [line.split(".")[0].strip() for line in text] == [str(k) for k in range(1, len(steps) + 1)]
+    assert "\u2202u2/\u2202y = 2\u00b7y = 1;" in text[4] and "0.5" not in text[4]
+    assert "y has 2 consumers, their contributions add up (2 of 2)" in text[4]
+    assert "\u2202u1/\u2202y = cos(y) = 0.877583" in text[3]
+    loss.backward()
+    assert steps.grad_of("y") == y.grad == math.cos(0.5) + 1.0   # the same float as backward()
+
+
+def test_local_formulas_read_the_rule_table():
+    a, c = Value(2.0, label="a"), Value(3.0, label="c")
+    q = a / c
+    q.label = "q"
+    p = a ** 3
+    p.label = "p"
+    out = q * p
+    out.label = "out"
+    formulas = {(s.consumer_name, s.name): s.local_formula for s in backward_steps(out)[1:]}
+    assert formulas[("q", "a")] == "1 / c" and formulas[("q", "c")] == "-q / c"
+    assert formulas[("p", "a")] == "3\u00b7a ** 2"
+    assert formulas[("out", "q")] == "p" and formulas[("out", "p")] == "q"
