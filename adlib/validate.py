@@ -29,7 +29,7 @@ import types
 import numpy as np
 
 __all__ = ["MAX_SIZE", "describe", "real_number", "finite_number", "size", "array_operand", "function",
-           "choice", "real_array", "differentiable", "argnums", "refuse_complex"]
+           "choice", "axis", "shape", "real_array", "differentiable", "argnums", "refuse_complex", "IndexOutOfRange"]
 
 MAX_SIZE = 10 ** 6     # the most neurons per layer, inputs per neuron or samples adlib will build
 _FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -120,18 +120,25 @@ def size(n, what, operand, *, limit=MAX_SIZE, minimum=1):
 _NUMERIC_KINDS = "biufc"     # numpy dtype kinds that hold numbers (b: a boolean mask)
 
 
-def array_operand(x, what, operand, *, mask=False):
+def array_operand(x, what, operand, *, mask=False, optional=False):
     """An operand of an adlib.numpy function evaluated on plain values: a number or an array of numbers.
 
-    Returned unchanged (numpy does the conversion), or refused.  ``mask``: bools are welcome
-    (the condition of where); otherwise a Python bool is refused as a number.
+    Returned unchanged (numpy does the conversion; an empty tuple is numpy's empty array), or
+    refused.  ``mask``: bools are welcome and complex numbers are not (the condition of where);
+    otherwise a Python bool is refused as a number.  ``optional``: None passes (clip's "no bound").
     """
     cls = type(x)
     if cls is np.ndarray:
-        if x.dtype.kind not in _NUMERIC_KINDS:
-            raise TypeError(f"{what}: {operand} must hold numbers, got {describe(x)}")
+        if x.dtype.kind not in _NUMERIC_KINDS or (mask and x.dtype.kind == "c"):
+            raise TypeError(f"{what}: {operand} must hold {'truth values' if mask else 'numbers'}, got {describe(x)}")
         return x
-    if cls is float:
+    if x is None and optional:
+        return x
+    if optional and np.iscomplexobj(x):       # a bound: an order needs real numbers
+        raise TypeError(f"{what}: {operand} must be real, got {describe(x)}")
+    if mask and isinstance(x, (complex, np.complexfloating)):
+        raise TypeError(f"{what}: {operand} must be a truth value or a mask, got {describe(x)}")
+    if cls is float or hasattr(cls, "_unwrap"):     # a traced value (Dual, traced array) checks itself
         return x
     if cls is int:
         if not _fits_float(x):
@@ -157,6 +164,30 @@ def array_operand(x, what, operand, *, mask=False):
     if isinstance(x, numbers.Number):
         return x
     raise TypeError(f"{what}: {operand} must be a number or an array of numbers, got {describe(x)}")
+
+
+def axis(ax, what, *, optional=False, operand="axis"):
+    """An axis argument: an int or a tuple of ints (None too when ``optional``)."""
+    if ax is None and optional:
+        return ax
+    items = ax if isinstance(ax, tuple) else (ax,)
+    for a in items:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
+            raise TypeError(f"{what}: {operand} must be an int{' or None' if optional else ''} or a tuple of "
+                            f"ints, got {describe(ax)}")
+        if not -2 ** 31 < a < 2 ** 31:
+            raise ValueError(f"{what}: {operand} {describe(a) if abs(a) > 10 ** 20 else a} is out of range")
+    return ax
+
+
+def shape(s, what, operand="shape"):
+    """A shape argument: an int or a tuple of ints."""
+    if isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_)):
+        return s
+    if isinstance(s, (tuple, list)) and all(isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_))
+                                            for n in s):
+        return s
+    raise TypeError(f"{what}: {operand} must be an int or a tuple of ints, got {describe(s)}")
 
 
 def function(f, what, operand="f"):
@@ -200,6 +231,10 @@ def real_array(x, what, operand="x", *, allow_empty=False):
 
 def _is_iterator(x):
     return hasattr(x, "__next__") and hasattr(x, "__iter__")
+
+
+class IndexOutOfRange(IndexError, ValueError):
+    """An index that does not fit an array: an IndexError (as numpy's) that is also a ValueError."""
 
 
 def refuse_complex(x, what, operand="x"):

@@ -8,6 +8,7 @@ Each runs on plain arrays too, at numpy speed plus one check.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 import numpy as np
@@ -230,7 +231,7 @@ def log_softmax(x, axis=-1):
 @Primitive
 def reshape(x, shape):
     """The same entries in a new shape."""
-    return np.reshape(x, shape)
+    return np.reshape(x, validate.shape(shape, "anp.reshape"))
 
 
 @Primitive
@@ -241,20 +242,24 @@ def transpose(x, axes=None):
 
 @Primitive
 def swapaxes(x, axis1, axis2):
+    validate.axis(axis1, "anp.swapaxes", operand="axis1")
+    validate.axis(axis2, "anp.swapaxes", operand="axis2")
     return np.swapaxes(x, axis1, axis2)
 
 
 @Primitive
 def broadcast_to(x, shape):
     """x repeated along new or size-1 axes to ``shape`` (the adjoint of unbroadcast)."""
-    return np.broadcast_to(x, shape)
+    return np.broadcast_to(x, validate.shape(shape, "anp.broadcast_to"))
 
 
 def expand_dims(x, axis):
+    validate.axis(axis, "anp.expand_dims")
     return reshape(x, np.expand_dims(np.empty(np.shape(x), dtype=bool), axis).shape)
 
 
 def squeeze(x, axis=None):
+    validate.axis(axis, "anp.squeeze", optional=True)
     return reshape(x, np.squeeze(np.empty(np.shape(x), dtype=bool), axis).shape)
 
 
@@ -299,6 +304,7 @@ def concatenate(arrays, axis=0):
     """Join arrays along an existing axis."""
     if not isinstance(arrays, (list, tuple)):
         raise TypeError(f"anp.concatenate: expected a list or tuple of arrays, got {describe(arrays)}")
+    _check_arrays(arrays, "anp.concatenate")
     return concatenate_args(axis, *arrays)
 
 
@@ -306,6 +312,9 @@ def stack(arrays, axis=0):
     """Join arrays along a new axis."""
     if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
         raise TypeError(f"anp.stack: expected a non-empty list or tuple of arrays, got {describe(arrays)}")
+    _check_arrays(arrays, "anp.stack")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"anp.stack: axis must be an int, got {validate.describe(axis)}")
     shapes = {np.shape(a) for a in arrays}
     if len(shapes) > 1:
         raise ValueError(f"anp.stack: all arrays must have the same shape, got {sorted(shapes)}")
@@ -321,6 +330,7 @@ def array(obj, dtype=None):
         return stack([array(o) for o in obj])
     if isinstance(obj, Traced):
         return obj
+    validate.array_operand(obj, "anp.array", "obj")
     return np.array(obj, dtype=dtype)
 
 
@@ -329,7 +339,15 @@ def array(obj, dtype=None):
 
 def _on_value(fun):
     def f(*args, **kwargs):
-        return fun(*[getval(a) for a in args], **kwargs)
+        args = [getval(a) for a in args]
+        for i, a in enumerate(args[:2]):     # the arrays read (masks welcome); other arguments are numpy's
+            if not isinstance(a, (int, tuple)) or i == 0:
+                validate.array_operand(a, f"anp.{fun.__name__}", f"argument {i}", mask=True)
+        try:
+            return fun(*args, **kwargs)
+        except (TypeError, ValueError, OverflowError) as e:
+            cls = TypeError if isinstance(e, TypeError) else ValueError
+            raise cls(f"anp.{fun.__name__}: {e}") from None
     f.__name__ = f.__qualname__ = fun.__name__
     f.__doc__ = f"numpy.{fun.__name__} of the values (not differentiable: the result is a constant)."
     return f
@@ -341,6 +359,46 @@ NONDIFFERENTIABLE = ["argmax", "argmin", "argsort", "sign", "floor", "ceil", "ro
                      "less", "less_equal", "logical_and", "logical_or", "logical_not", "nonzero", "count_nonzero"]
 for _name in NONDIFFERENTIABLE:
     globals()[_name] = _on_value(getattr(np, _name))
+
+# ---------------------------------------------------------------------------
+# Bad input, refused by name: which arguments must be numbers or arrays of numbers (adlib.validate).
+# A primitive checks its ``operands`` on plain values; a function written from primitives checks
+# its own first, so that the message names the function the student called.
+
+_X, _AB = ((0, "x", None),), ((0, "a", None), (1, "b", None))
+for _prim in UNARY_PRIMITIVES.values():
+    _prim.operands = _X
+for _prim in (*BINARY_PRIMITIVES.values(), maximum, minimum, matmul, dot):
+    _prim.operands = _AB
+for _prim in (sum, max, min, logsumexp, reshape, transpose, swapaxes, broadcast_to, getitem):
+    _prim.operands = _X
+clip.operands = ((0, "x", None), (1, "a_min", "optional"), (2, "a_max", "optional"))
+where_args.operands = ((0, "the condition", "mask"), (1, "x", None), (2, "y", None))
+untake.operands = ((0, "g", None),)
+
+
+def _checking(fun, *operands):
+    """fun, first checking that its leading arguments (named ``operands``) are numbers or arrays."""
+    what = f"anp.{fun.__name__}"
+
+    @functools.wraps(fun)
+    def checked(*args, **kwargs):
+        for a, operand in zip(args, operands):
+            validate.array_operand(a, what, operand)
+        return fun(*args, **kwargs)
+    return checked
+
+
+outer = _checking(outer, "a", "b")
+mean, var, std = _checking(mean, "x"), _checking(var, "x"), _checking(std, "x")
+softmax, log_softmax = _checking(softmax, "x"), _checking(log_softmax, "x")
+expand_dims, squeeze, ravel = _checking(expand_dims, "x"), _checking(squeeze, "x"), _checking(ravel, "x")
+
+
+def _check_arrays(arrays, what):
+    for i, a in enumerate(arrays):
+        validate.array_operand(a, what, f"array {i}")
+
 
 __all__ = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "absolute", "square",
            "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum", "minimum",

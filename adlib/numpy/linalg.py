@@ -37,6 +37,10 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002  (numpy's name)
         validate.refuse_complex(x, "anp.linalg.norm")
         if not np.issubdtype(x.dtype, np.inexact):
             x = x.astype(float)        # numpy's norm of integers is a float
+    if ord is not None and not isinstance(ord, str) and (isinstance(ord, (bool, np.bool_))
+                                                         or not isinstance(ord, (int, float, np.integer, np.floating))):
+        raise TypeError(f"anp.linalg.norm: ord must be None, a number or a string, got {validate.describe(ord)}; "
+                        f"{_SUPPORTED}")
     shape = np.shape(x)
     anp._check_axis("linalg.norm", x, axis)
     if isinstance(axis, tuple) and len(axis) == 1:

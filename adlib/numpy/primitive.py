@@ -24,6 +24,7 @@ import functools
 
 import numpy as np
 
+from .. import validate
 from ..traced import Traced, top_traced
 
 __all__ = ["Primitive", "primitive", "defvjp", "defjvp", "describe"]
@@ -62,13 +63,21 @@ class Primitive:
     def __repr__(self):
         return f"<adlib primitive {self.name}>"
 
+    # (position, name, kind: None, "mask" or "optional") of each argument that must be a number or an array of numbers:
+    # checked once, on plain values (adlib.validate), so None, strings and the like are refused by name
+    operands = ()
+
     def __call__(self, *args, **kwargs):
         top = top_traced(args)
         if top is not None:           # the newest level peels itself off (adlib.traced)
             return top._apply_primitive(self, args, kwargs)
+        for i, operand, kind in self.operands:
+            if i < len(args):
+                validate.array_operand(args[i], f"anp.{self.name}", operand, mask=kind == "mask",
+                                       optional=kind == "optional")
         try:
             return self.fun(*args, **kwargs)
-        except (ValueError, TypeError, IndexError) as e:
+        except (ValueError, TypeError, IndexError, OverflowError) as e:
             raise _friendly(self.name, e, args) from None
 
 
@@ -79,9 +88,10 @@ def _friendly(name, e, args):
     msg = str(e)
     if msg.startswith("anp."):
         return e            # already says which function and which operands
-    cls = ValueError if isinstance(e, _AxisError) else type(e)
-    if cls not in (ValueError, TypeError, IndexError):
-        cls = ValueError if isinstance(e, ValueError) else TypeError if isinstance(e, TypeError) else IndexError
+    cls = ValueError if isinstance(e, (_AxisError, OverflowError)) else type(e)
+    if cls not in (ValueError, TypeError):
+        cls = (ValueError if isinstance(e, ValueError) else TypeError if isinstance(e, TypeError)
+               else validate.IndexOutOfRange)       # an IndexError that is also a ValueError
     operands = ", ".join(describe(a) for a in args)
     return cls(f"anp.{name}: {msg} (operands: {operands})")
 
