@@ -22,7 +22,8 @@ import numpy as np
 from . import validate
 from .errors import returned_none
 from .forward import Dual
-from .numpy.tracing import ArrayBox, Node, getval, new_trace
+from .numpy.tracing import ArrayBox, Node
+from .traced import new_level, primal
 from .value import Value
 
 __all__ = ["check_input", "trace", "unbox", "as_gradient"]
@@ -37,7 +38,7 @@ def check_input(x, what):
 
 def trace(f, args, kwargs, nums, what):
     """Run f with args[nums] boxed in a fresh trace; return (level, output, leaf nodes)."""
-    level = new_trace()
+    level = new_level()
     args = list(args)
     leaves = []
     boxed = {}
@@ -54,7 +55,7 @@ def trace(f, args, kwargs, nums, what):
 def unbox(out, level, what):
     """(value, node) of f's output for this trace; node None when it does not depend on the inputs."""
     if type(out) is ArrayBox:
-        if out._level == level:
+        if out.tag == level:
             return out._value, out._node
         return out, None                 # traced by an outer call only: a constant here
     if out is None:
@@ -79,7 +80,7 @@ def as_gradient(g, x):
     """The gradient in the input's shape, as a writable array (or a number for a number input)."""
     shape = np.shape(x)
     if g is None:                   # f does not depend on x: zeros of x's shape (x may be traced)
-        return np.zeros(shape, dtype=_float_dtype(x)) if shape or isinstance(getval(x), np.ndarray) else 0.0
+        return np.zeros(shape, dtype=_float_dtype(x)) if shape or isinstance(primal(x), np.ndarray) else 0.0
     dtype = _float_dtype(x)
     if dtype != np.float64 and type(g) is np.ndarray and g.dtype != dtype:
         g = g.astype(dtype)         # float32 in, float32 out (as torch and autograd)
@@ -97,5 +98,5 @@ def as_gradient(g, x):
 
 def _float_dtype(x):
     """The dtype of x's gradient: x's own float dtype (float32 stays float32), else float64."""
-    dtype = getattr(getval(x), "dtype", None)
+    dtype = getattr(primal(x), "dtype", None)
     return dtype if dtype is not None and dtype.kind == "f" else np.dtype(np.float64)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..rules import BINARY, UNARY
+from ..traced import primal as getval
 from . import api as anp
 from .primitive import defjvp, defvjp
-from .tracing import getval
 
 __all__ = ["unbroadcast"]
 

@@ -21,11 +21,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import BUILD_A_NEW_ARRAY
-from ..traced import Traced, new_level, primal
+from ..traced import Traced, primal
 
-__all__ = ["ArrayBox", "Node", "new_trace", "getval", "is_traced"]
-
-new_trace = new_level     # a fresh trace level, ordered with Dual tags (newer = outer)
+__all__ = ["ArrayBox", "Node", "DIFFERENTIABLE_NAMES"]
 
 
 class Node:
@@ -62,8 +60,6 @@ class ArrayBox(Traced):
         self._node = node
         self.tag = level
 
-    _level = property(lambda self: self.tag)   # the trace's level (the name Traced gives it is tag)
-
     def _unwrap(self):
         return self._value
 
@@ -93,8 +89,8 @@ class ArrayBox(Traced):
     shape = property(lambda self: np.shape(self._value))
     ndim = property(lambda self: np.ndim(self._value))
     size = property(lambda self: np.size(self._value))
-    dtype = property(lambda self: _primal(self._value).dtype if hasattr(_primal(self._value), "dtype")
-                     else np.dtype(type(_primal(self._value))))
+    dtype = property(lambda self: primal(self._value).dtype if hasattr(primal(self._value), "dtype")
+                     else np.dtype(type(primal(self._value))))
 
     def __len__(self):
         return len(self._value)
@@ -103,16 +99,16 @@ class ArrayBox(Traced):
         return f"ArrayBox({self._value!r}, level={self.tag})"
 
     # -- comparisons read the value (control flow on values is allowed) ------
-    def __lt__(self, other): return _primal(self) < _primal(other)
-    def __le__(self, other): return _primal(self) <= _primal(other)
-    def __gt__(self, other): return _primal(self) > _primal(other)
-    def __ge__(self, other): return _primal(self) >= _primal(other)
-    def __eq__(self, other): return _primal(self) == _primal(other)
-    def __ne__(self, other): return _primal(self) != _primal(other)
+    def __lt__(self, other): return primal(self) < primal(other)
+    def __le__(self, other): return primal(self) <= primal(other)
+    def __gt__(self, other): return primal(self) > primal(other)
+    def __ge__(self, other): return primal(self) >= primal(other)
+    def __eq__(self, other): return primal(self) == primal(other)
+    def __ne__(self, other): return primal(self) != primal(other)
     __hash__ = object.__hash__  # boxes are graph objects; identity is their key
 
     def __bool__(self):
-        return bool(_primal(self))
+        return bool(primal(self))
 
     def __iter__(self):
         return (self[i] for i in range(len(self)))
@@ -175,8 +171,3 @@ _OPERATOR_UFUNCS = {np.add: ("__add__", "__radd__"), np.subtract: ("__sub__", "_
                     np.negative: ("__neg__", "__neg__")}
 DIFFERENTIABLE_NAMES = set()     # adlib.numpy's functions, named in the advice above (filled by adlib.numpy)
 
-_primal = getval = primal        # the innermost plain value, through boxes and Duals (adlib.traced)
-
-
-def is_traced(x) -> bool:
-    return isinstance(x, Traced)
