@@ -18,6 +18,8 @@ from ..rules import BINARY, UNARY
 from ..traced import Traced, primal as getval
 from .primitive import Primitive, describe
 from .einsum import _einsum_subscripts, einsum, einsum_args  # noqa: F401  (anp.einsum; einsum_args: its rules)
+from .shapes import (array, broadcast_to, concatenate, concatenate_args, expand_dims, getitem,  # noqa: F401
+                     ravel, reshape, squeeze, stack, swapaxes, transpose, untake)
 from .tracing import DIFFERENTIABLE_NAMES
 
 # ---------------------------------------------------------------------------
@@ -226,115 +228,6 @@ def log_softmax(x, axis=-1):
 
 
 # ---------------------------------------------------------------------------
-# Shapes
-
-@Primitive
-def reshape(x, shape):
-    """The same entries in a new shape."""
-    return np.reshape(x, validate.shape(shape, "anp.reshape"))
-
-
-@Primitive
-def transpose(x, axes=None):
-    """Axes reversed (or permuted by ``axes``)."""
-    return np.transpose(x, axes)
-
-
-@Primitive
-def swapaxes(x, axis1, axis2):
-    validate.axis(axis1, "anp.swapaxes", operand="axis1")
-    validate.axis(axis2, "anp.swapaxes", operand="axis2")
-    return np.swapaxes(x, axis1, axis2)
-
-
-@Primitive
-def broadcast_to(x, shape):
-    """x repeated along new or size-1 axes to ``shape`` (the adjoint of unbroadcast)."""
-    return np.broadcast_to(x, validate.shape(shape, "anp.broadcast_to"))
-
-
-def expand_dims(x, axis):
-    validate.axis(axis, "anp.expand_dims")
-    return reshape(x, np.expand_dims(np.empty(np.shape(x), dtype=bool), axis).shape)
-
-
-def squeeze(x, axis=None):
-    validate.axis(axis, "anp.squeeze", optional=True)
-    return reshape(x, np.squeeze(np.empty(np.shape(x), dtype=bool), axis).shape)
-
-
-def ravel(x):
-    return reshape(x, (-1,))
-
-
-# ---------------------------------------------------------------------------
-# Indexing, joining, selecting
-
-@Primitive
-def getitem(x, index):
-    """x[index]: basic or advanced indexing."""
-    return x[index]
-
-
-def _is_basic(index):
-    items = index if isinstance(index, tuple) else (index,)
-    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) and not isinstance(i, bool)
-               for i in items)
-
-
-@Primitive
-def untake(g, index, shape):
-    """zeros(shape) with g added at x[index] (repeated indices add up): the adjoint of getitem."""
-    out = np.zeros(shape, dtype=np.result_type(g, np.float64))
-    if _is_basic(index):
-        out[index] += g    # a basic index never repeats an entry
-    else:
-        np.add.at(out, index, g)
-    return out
-
-
-def _concatenate(axis, *arrays):
-    return np.concatenate(arrays, axis=axis)
-
-
-concatenate_args = Primitive(_concatenate, "concatenate")
-
-
-def concatenate(arrays, axis=0):
-    """Join arrays along an existing axis."""
-    if not isinstance(arrays, (list, tuple)):
-        raise TypeError(f"anp.concatenate: expected a list or tuple of arrays, got {describe(arrays)}")
-    _check_arrays(arrays, "anp.concatenate")
-    return concatenate_args(axis, *arrays)
-
-
-def stack(arrays, axis=0):
-    """Join arrays along a new axis."""
-    if not isinstance(arrays, (list, tuple)) or len(arrays) == 0:
-        raise TypeError(f"anp.stack: expected a non-empty list or tuple of arrays, got {describe(arrays)}")
-    _check_arrays(arrays, "anp.stack")
-    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
-        raise TypeError(f"anp.stack: axis must be an int, got {validate.describe(axis)}")
-    shapes = {np.shape(a) for a in arrays}
-    if len(shapes) > 1:
-        raise ValueError(f"anp.stack: all arrays must have the same shape, got {sorted(shapes)}")
-    nd = np.ndim(arrays[0]) + 1
-    if not -nd <= axis < nd:
-        raise ValueError(f"anp.stack: axis {axis} is out of range for the result with {nd} axes")
-    return concatenate_args(axis, *[expand_dims(a, axis) for a in arrays])
-
-
-def array(obj, dtype=None):
-    """numpy.array, also for a list holding traced arrays (it stacks them)."""
-    if isinstance(obj, (list, tuple)) and any(isinstance(o, (Traced, list, tuple)) for o in obj):
-        return stack([array(o) for o in obj])
-    if isinstance(obj, Traced):
-        return obj
-    validate.array_operand(obj, "anp.array", "obj")
-    return np.array(obj, dtype=dtype)
-
-
-# ---------------------------------------------------------------------------
 # Not differentiable: these read the value (through any tracing) and return plain numpy.
 
 def _on_value(fun):
@@ -393,11 +286,6 @@ outer = _checking(outer, "a", "b")
 mean, var, std = _checking(mean, "x"), _checking(var, "x"), _checking(std, "x")
 softmax, log_softmax = _checking(softmax, "x"), _checking(log_softmax, "x")
 expand_dims, squeeze, ravel = _checking(expand_dims, "x"), _checking(squeeze, "x"), _checking(ravel, "x")
-
-
-def _check_arrays(arrays, what):
-    for i, a in enumerate(arrays):
-        validate.array_operand(a, what, f"array {i}")
 
 
 __all__ = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "absolute", "square",
