@@ -3,10 +3,11 @@
 1. value_and_grad of a 784-256-256-10 relu MLP with softmax cross-entropy, batch 128,
    float64, with respect to all six weight arrays: time and peak memory (tracemalloc).
    Target: at most 1.3x the hand-written numpy backprop, memory no more than autograd's.
-2. jvp of sin(x) * exp(-x * x) + tanh(x) over 10^6 values: target at most 2x the numpy primal.
-   On this kind of CPU numpy's float64 sin and cos are scalar libm calls (~10 ns a value, while
-   exp and tanh are vectorised), so the cos(x) any jvp needs costs ~0.75 of the primal alone; the
-   table includes a jvp written by hand in numpy with every temporary reused, as the floor.
+2. jvp of sin(x) * exp(-x * x) + tanh(x) over 10^6 values, judged against a jvp written by hand
+   in numpy with every temporary reused (the practical floor): target at most 1.25x that floor,
+   and no slower than HIPS autograd (issue 16's settled yardstick).  On this kind of CPU numpy's
+   float64 sin and cos are scalar libm calls (~10 ns a value, while exp and tanh are vectorised),
+   so the cos(x) any jvp needs costs ~0.75 of the primal alone: the primal is no floor.
 
     .venv/bin/python benchmarks/bench_arrays.py      # writes benchmarks/results_arrays.md
 """
@@ -251,32 +252,36 @@ def jvp_section(n=10 ** 6):
     except ImportError:
         pass
     times = interleaved(fns, (x, v), rounds=3, repeat=5)
-    floor = times["numpy primal"]
+    primal_time = times["numpy primal"]
+    floor = times["numpy jvp written by hand, every temporary reused (practical floor)"]
     lines = ["## Arrays: jvp of sin(x) exp(-x²) + tanh(x), 10^6 values",
              "",
-             "Target: adlib's jvp at most 2x the numpy primal. " + conditions(),
+             "Target: adlib's jvp at most 1.25x the numpy jvp written by hand (the practical floor), "
+             "and no slower than HIPS autograd. " + conditions(),
              "",
-             "| implementation | time (ms) | vs primal |",
-             "|---|---|---|"]
+             "| implementation | time (ms) | vs primal | vs the hand-written floor |",
+             "|---|---|---|---|"]
     for name in fns:
-        lines.append(f"| {name} | {times[name] * 1e3:.2f} | {times[name] / floor:.2f}x |")
-    hand = times["numpy jvp written by hand, every temporary reused (practical floor)"] / floor
-    return "\n".join(lines) + "\n", times["adlib jvp"] / floor, hand
+        lines.append(f"| {name} | {times[name] * 1e3:.2f} | {times[name] / primal_time:.2f}x | "
+                     f"{times[name] / floor:.2f}x |")
+    autograd_ratio = times["adlib jvp"] / times["HIPS autograd jvp"] if "HIPS autograd jvp" in times else None
+    return "\n".join(lines) + "\n", times["adlib jvp"] / floor, autograd_ratio
 
 
 def run() -> str:
     global STEADY
     STEADY = steady_allocator()
     mlp, mlp_ratio, mems = mlp_section()
-    jvp, jvp_ratio, hand_ratio = jvp_section()
+    jvp, jvp_ratio, autograd_ratio = jvp_section()
     mem_line = ""
     if "HIPS autograd" in mems:
         mem_line = (f"- peak memory adlib / autograd: {mems['adlib'] / mems['HIPS autograd']:.2f} "
                     f"(target <= 1)\n")
     summary = ("### Summary\n\n"
                f"- MLP value_and_grad, adlib / numpy: {mlp_ratio:.2f}x (target <= 1.3x)\n" + mem_line +
-               f"- jvp, adlib / numpy primal: {jvp_ratio:.2f}x (target <= 2x; "
-               f"numpy written by hand, in place: {hand_ratio:.2f}x)\n")
+               f"- jvp, adlib / the hand-written numpy jvp: {jvp_ratio:.2f}x (target <= 1.25x)" +
+               (f"; adlib / HIPS autograd: {autograd_ratio:.2f}x (target <= 1)\n" if autograd_ratio is not None
+                else "; HIPS autograd not installed\n"))
     return mlp + "\n" + jvp + "\n" + summary
 
 

@@ -11,12 +11,13 @@ one library's leftover garbage is never charged to the other.  That is
 conservative for adlib: freeing micrograd's reference cycles later costs extra
 time that is not counted here.  Nothing switches the garbage collector off.
 
-Targets (issue 3): demo forward+backward >= 5x faster than micrograd, its
-backward pass alone >= 1.5x; a chain 10^6 operations deep works at the default
-recursion limit at <= 1.5x the demo's time per operation; the gradient of a
+Targets: demo forward+backward >= 15x faster than micrograd (issue 16; issue 3 asked
+5x), its backward pass alone >= 1.5x; a chain 10^6 operations deep works at the default
+recursion limit at <= 10 us per step (issue 16's settled yardstick); the gradient of a
 13-operation function with a fresh graph per call in <= 1/4 of micrograd's time.
 
-Why the chain misses its target (measured on CPython 3.11, see the diagnosis rows):
+Why the chain is judged by its time per step, not against the demo's time per operation
+(measured on CPython 3.11, see the diagnosis rows):
 about half of its time is the garbage collector's full collections, each of which
 rescans every live node while the chain grows (the collector runs one whenever the
 survivors grew by 25%, so ~9 of them over 10^6 nodes).  adlib's nodes form no
@@ -241,13 +242,13 @@ def run() -> str:
         m_fwd, m_bwd, m_tot = demo["micrograd"]
         r_tot, r_bwd = m_tot / a_tot, m_bwd / a_bwd
         rows.append(f"| demo forward+backward (MLP(2,[16,16,1]), 100 moons, {n_nodes} nodes) | "
-                    f"{a_tot * 1e3:.1f} ms | {m_tot * 1e3:.1f} ms | {r_tot:.1f}x | >= 5x: {_verdict(r_tot >= 5)} |")
+                    f"{a_tot * 1e3:.1f} ms | {m_tot * 1e3:.1f} ms | {r_tot:.1f}x | >= 15x: {_verdict(r_tot >= 15)} |")
         rows.append(f"| demo forward (building the graph) | {a_fwd * 1e3:.1f} ms | {m_fwd * 1e3:.1f} ms | "
                     f"{m_fwd / a_fwd:.1f}x | |")
         rows.append(f"| demo backward alone | {a_bwd * 1e3:.1f} ms | {m_bwd * 1e3:.1f} ms | {r_bwd:.1f}x | "
                     f">= 1.5x: {_verdict(r_bwd >= 1.5)} |")
     else:
-        rows.append(f"| demo forward+backward | {a_tot * 1e3:.1f} ms | micrograd not installed | | >= 5x |")
+        rows.append(f"| demo forward+backward | {a_tot * 1e3:.1f} ms | micrograd not installed | | >= 15x |")
         rows.append(f"| demo backward alone | {a_bwd * 1e3:.1f} ms | micrograd not installed | | >= 1.5x |")
     per_op_demo = a_tot / n_nodes
     per_op_chain = (ch["build"] + ch["backward"]) / ch["n"]
@@ -256,8 +257,8 @@ def run() -> str:
     rows.append(f"| chain of {ch['n']:,} operations (build + backward), recursion limit {ch['limit']} | "
                 f"{(ch['build'] + ch['backward']):.2f} s ({per_op_chain * 1e9:.0f} ns/op; demo "
                 f"{per_op_demo * 1e9:.0f} ns/op), gradient {'correct' if ch['ok'] else 'WRONG'} | "
-                f"depth 2000: {mg_chain} | {rel:.2f}x the demo's time per op | <= 1.5x: "
-                f"{_verdict(rel <= 1.5 and ch['ok'] and ch['limit_after'] == ch['limit'])} |")
+                f"depth 2000: {mg_chain} | {rel:.2f}x the demo's time per op (not judged) | <= 10 us per step: "
+                f"{_verdict(per_op_chain <= 10e-6 and ch['ok'] and ch['limit_after'] == ch['limit'])} |")
     rows.append(f"| (diagnosis) of the chain's time: {ch['full_gcs']} full garbage collections | "
                 f"{ch['full_gc_time']:.2f} s | | | not a target |")
     rows.append(f"| (diagnosis) the same chain with the garbage collector paused | "
