@@ -17,7 +17,7 @@ from .. import validate
 from ..rules import BINARY, UNARY
 from ..traced import Traced, primal as getval
 from .primitive import Primitive, describe
-from .einsum import _einsum_subscripts, einsum, einsum_args  # noqa: F401  (anp.einsum; einsum_args: its rules)
+from .einstein import _einsum_subscripts, einsum, einsum_args  # noqa: F401  (anp.einsum; einsum_args: its rules)
 from .shapes import (array, broadcast_to, concatenate, concatenate_args, expand_dims, getitem,  # noqa: F401
                      ravel, reshape, squeeze, stack, swapaxes, transpose, untake)
 from .tracing import DIFFERENTIABLE_NAMES
@@ -29,7 +29,9 @@ _NUMPY_NAME = {"neg": "negative", "add": "add", "sub": "subtract", "mul": "multi
                "pow": "power"}
 UNARY_PRIMITIVES = {name: Primitive(rule.on_array, _NUMPY_NAME.get(name, name)) for name, rule in UNARY.items()}
 for _name, _prim in UNARY_PRIMITIVES.items():
-    _prim.__doc__ = f"{_name}(x): elementwise; {UNARY[_name].math}.  Rule from adlib.rules.UNARY."
+    _prim.__doc__ = (f"{_prim.name}(x): elementwise; {UNARY[_name].math}.  Rule from adlib.rules.UNARY.\n\n"
+                     ">>> import adlib, adlib.numpy as anp, numpy as np\n"     # the rule against differences
+                     f">>> adlib.gradcheck(lambda x: anp.sum(anp.{_prim.name}(x)), np.array([0.5, 1.5]))\nTrue\n")
 exp = UNARY_PRIMITIVES["exp"]
 log = UNARY_PRIMITIVES["log"]
 sin = UNARY_PRIMITIVES["sin"]
@@ -53,26 +55,44 @@ power = BINARY_PRIMITIVES["power"]
 for _name, _rule in BINARY.items():
     BINARY_PRIMITIVES[_NUMPY_NAME[_name]].__doc__ = (
         f"{_NUMPY_NAME[_name]}(a, b): a {_rule.symbol} b elementwise, broadcasting like numpy; {_rule.math}.  "
-        "Rules from adlib.rules.BINARY; gradients are summed back to each input's shape by unbroadcast.")
+        "Rules from adlib.rules.BINARY; gradients are summed back to each input's shape by unbroadcast.\n\n"
+        ">>> import adlib, adlib.numpy as anp, numpy as np\n"
+        f">>> a, b = np.array([[0.5], [1.5]]), np.array([1.2, 2.0, 0.7])      # b broadcasts over a's rows\n"
+        f">>> adlib.gradcheck(lambda a, b: anp.sum(anp.{_NUMPY_NAME[_name]}(a, b)), a, b)\nTrue\n")
 
 negative = UNARY_PRIMITIVES["neg"]
 
 
 @Primitive
 def maximum(a, b):
-    """max(a, b) elementwise; where a == b the gradient is shared half and half."""
+    """max(a, b) elementwise; where a == b the gradient is shared half and half.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda a: anp.sum(anp.maximum(a, 1.0)))(np.array([0.0, 1.0, 2.0]))
+    array([0. , 0.5, 1. ])
+    """
     return np.maximum(a, b)
 
 
 @Primitive
 def minimum(a, b):
-    """min(a, b) elementwise; where a == b the gradient is shared half and half."""
+    """min(a, b) elementwise; where a == b the gradient is shared half and half.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda a: anp.sum(anp.minimum(a, 1.0)))(np.array([0.0, 1.0, 2.0]))
+    array([1. , 0.5, 0. ])
+    """
     return np.minimum(a, b)
 
 
 @Primitive
 def clip(x, a_min, a_max):
-    """x limited to [a_min, a_max]; gradient 1 inside (bounds included), 0 outside."""
+    """x limited to [a_min, a_max]; gradient 1 inside (bounds included), 0 outside.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda x: anp.sum(anp.clip(x, 0.0, 1.0)))(np.array([-1.0, 0.5, 2.0]))
+    array([0., 1., 0.])
+    """
     return np.clip(x, a_min, a_max)
 
 
@@ -85,6 +105,11 @@ def where(condition, x, y):
     are still *computed* everywhere: if the unchosen one is nan or inf
     (``where(x > 0, log(x), 0)`` at x = -1), its own rules may turn that into nan
     gradients (0 · inf = nan).  Guard the input, not the output.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> x = np.array([-2.0, 3.0])
+    >>> adlib.grad(lambda x: anp.sum(anp.where(x > 0, x * x, -x)))(x)     # -1 where x <= 0, 2x elsewhere
+    array([-1.,  6.])
     """
     return where_args(getval(condition), x, y)
 
@@ -110,14 +135,26 @@ def _check_matmul(name, a, b):
 
 @Primitive
 def matmul(a, b):
-    """a @ b (numpy's matmul: batched over leading axes, 1-D operands promoted)."""
+    """a @ b (numpy's matmul: batched over leading axes, 1-D operands promoted).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> W, x = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0])
+    >>> adlib.grad(lambda W: anp.sum(anp.matmul(W, x)))(W)     # d(Σ Wx)/dW = 1 xᵀ
+    array([[1., 1.],
+           [1., 1.]])
+    """
     _check_matmul("matmul", a, b)
     return np.matmul(a, b)
 
 
 @Primitive
 def dot(a, b):
-    """numpy.dot for scalars, vectors and matrices (use matmul for stacks of matrices)."""
+    """numpy.dot for scalars, vectors and matrices (use matmul for stacks of matrices).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda a: anp.dot(a, np.array([3.0, 4.0])))(np.array([1.0, 2.0]))
+    array([3., 4.])
+    """
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return np.multiply(a, b)
     if np.ndim(a) > 2 or np.ndim(b) > 2:
@@ -128,7 +165,13 @@ def dot(a, b):
 
 
 def outer(a, b):
-    """Outer product: out[i, j] = a[i] · b[j], both inputs flattened first (as numpy.outer)."""
+    """Outer product: out[i, j] = a[i] · b[j], both inputs flattened first (as numpy.outer).
+
+    >>> import adlib.numpy as anp, numpy as np
+    >>> anp.outer(np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    array([[3., 4.],
+           [6., 8.]])
+    """
     return multiply(reshape(ravel(a), (-1, 1)), ravel(b))
 
 
@@ -149,21 +192,36 @@ def _check_axis(name, x, axis):
 
 @Primitive
 def sum(x, axis=None, keepdims=False):  # noqa: A001
-    """Σ x over ``axis`` (all axes by default)."""
+    """Σ x over ``axis`` (all axes by default).
+
+    >>> import adlib.numpy as anp, numpy as np
+    >>> anp.sum(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=0)
+    array([4., 6.])
+    """
     _check_axis("sum", x, axis)
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
 @Primitive
 def max(x, axis=None, keepdims=False):  # noqa: A001
-    """Largest entry over ``axis``; ties share the gradient equally."""
+    """Largest entry over ``axis``; ties share the gradient equally.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda x: anp.max(x))(np.array([1.0, 3.0, 3.0]))
+    array([0. , 0.5, 0.5])
+    """
     _check_axis("max", x, axis)
     return np.max(x, axis=axis, keepdims=keepdims)
 
 
 @Primitive
 def min(x, axis=None, keepdims=False):  # noqa: A001
-    """Smallest entry over ``axis``; ties share the gradient equally."""
+    """Smallest entry over ``axis``; ties share the gradient equally.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda x: anp.min(x))(np.array([1.0, 3.0, 2.0]))
+    array([1., 0., 0.])
+    """
     _check_axis("min", x, axis)
     return np.min(x, axis=axis, keepdims=keepdims)
 
@@ -180,7 +238,12 @@ def _count(x, axis):
 
 
 def mean(x, axis=None, keepdims=False):
-    """Average over ``axis``: sum / count (so it needs no rule of its own)."""
+    """Average over ``axis``: sum / count (so it needs no rule of its own).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.grad(lambda x: anp.mean(x))(np.array([1.0, 2.0, 3.0, 4.0]))
+    array([0.25, 0.25, 0.25, 0.25])
+    """
     _check_axis("mean", x, axis)
     return sum(x, axis=axis, keepdims=keepdims) / float(_count(x, axis))
 
@@ -189,6 +252,11 @@ def var(x, axis=None, keepdims=False, ddof=0):
     """Variance over ``axis``: Σ (x - mean(x))² / (N - ddof), N the number of entries reduced.
 
     For real x only: numpy's variance of complex x is Σ |x - mean|² / N, not this formula.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> x = np.array([1.0, 2.0, 3.0])
+    >>> float(anp.var(x)), adlib.grad(anp.var)(x)        # d var / dx = 2 (x - mean) / N
+    (0.6666666666666666, array([-0.66666667,  0.        ,  0.66666667]))
     """
     validate.refuse_complex(getval(x), "anp.var")
     _check_axis("var", x, axis)
@@ -197,7 +265,12 @@ def var(x, axis=None, keepdims=False, ddof=0):
 
 
 def std(x, axis=None, keepdims=False, ddof=0):
-    """Standard deviation over ``axis``: sqrt(var(x)).  No gradient where var = 0 (sqrt'(0) = ∞)."""
+    """Standard deviation over ``axis``: sqrt(var(x)).  No gradient where var = 0 (sqrt'(0) = ∞).
+
+    >>> import adlib.numpy as anp, numpy as np
+    >>> float(anp.std(np.array([1.0, 3.0])))
+    1.0
+    """
     validate.refuse_complex(getval(x), "anp.std")
     _check_axis("std", x, axis)
     return sqrt(var(x, axis=axis, keepdims=keepdims, ddof=ddof))
@@ -205,7 +278,13 @@ def std(x, axis=None, keepdims=False, ddof=0):
 
 @Primitive
 def logsumexp(x, axis=None, keepdims=False):
-    """log Σ exp(x) over ``axis``, computed without overflow (shifting by the max)."""
+    """log Σ exp(x) over ``axis``, computed without overflow (shifting by the max).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> x = np.array([1000.0, 1000.0])
+    >>> print(f"{float(anp.logsumexp(x)) - 1000:.6f}", adlib.grad(anp.logsumexp)(x))   # its gradient: softmax
+    0.693147 [0.5 0.5]
+    """
     _check_axis("logsumexp", x, axis)
     x = np.asarray(x)
     m = np.max(x, axis=axis, keepdims=True)
@@ -216,13 +295,23 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def softmax(x, axis=-1):
-    """exp(x) / Σ exp(x) along ``axis``, stable: exp(x - logsumexp(x))."""
+    """exp(x) / Σ exp(x) along ``axis``, stable: exp(x - logsumexp(x)).
+
+    >>> import adlib.numpy as anp, numpy as np
+    >>> anp.softmax(np.array([0.0, np.log(3.0)]))
+    array([0.25, 0.75])
+    """
     _check_axis("softmax", x, axis)
     return exp(x - logsumexp(x, axis=axis, keepdims=True))
 
 
 def log_softmax(x, axis=-1):
-    """x - logsumexp(x) along ``axis``."""
+    """x - logsumexp(x) along ``axis``.
+
+    >>> import adlib.numpy as anp, numpy as np
+    >>> np.exp(anp.log_softmax(np.array([0.0, np.log(3.0)])))
+    array([0.25, 0.75])
+    """
     _check_axis("log_softmax", x, axis)
     return x - logsumexp(x, axis=axis, keepdims=True)
 

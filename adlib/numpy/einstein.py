@@ -54,5 +54,10 @@ def einsum(subscripts, *operands):
     'ij,jk->ik' is a matrix product, 'ij->ji' a transpose, 'i,i->' a dot product.
     Without '->' the output is the indices that appear once, sorted (numpy's rule).
     Not supported: '...' and an index repeated within one operand ('ii->i').
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> a, b = np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]])
+    >>> anp.einsum("ij,jk->ik", a, b), adlib.grad(lambda a: anp.einsum("ij,jk->", a, b))(a)
+    (array([[11.]]), array([[3., 4.]]))
     """
     return einsum_args(_einsum_subscripts(subscripts, len(operands)), *operands)
