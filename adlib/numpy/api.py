@@ -79,8 +79,9 @@ def minimum(a, b):
     """min(a, b) elementwise; where a == b the gradient is shared half and half.
 
     >>> import adlib, adlib.numpy as anp, numpy as np
-    >>> adlib.grad(lambda a: anp.sum(anp.minimum(a, 1.0)))(np.array([0.0, 1.0, 2.0]))
-    array([1. , 0.5, 0. ])
+    >>> a, b = np.array([1.0, 5.0]), np.array([3.0, 3.0])
+    >>> anp.minimum(a, b), adlib.grad(lambda a, b: anp.sum(anp.minimum(a, b)), argnum=1)(a, b)
+    (array([1., 3.]), array([0., 1.]))
     """
     return np.minimum(a, b)
 
@@ -190,42 +191,34 @@ def _check_axis(name, x, axis):
                              f"axes (shape {np.shape(x)})")
 
 
-@Primitive
-def sum(x, axis=None, keepdims=False):  # noqa: A001
-    """Σ x over ``axis`` (all axes by default).
+def _reduction(reduce, name, doc):
+    """A primitive reducing x over ``axis`` with numpy's ``reduce`` (its rules are in rules.py)."""
+    def f(x, axis=None, keepdims=False):
+        _check_axis(name, x, axis)
+        return reduce(x, axis=axis, keepdims=keepdims)
+    f.__name__ = f.__qualname__ = name
+    f.__doc__ = doc
+    return Primitive(f)
+
+
+sum = _reduction(np.sum, "sum", """Σ x over ``axis`` (all axes by default).
 
     >>> import adlib.numpy as anp, numpy as np
     >>> anp.sum(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=0)
     array([4., 6.])
-    """
-    _check_axis("sum", x, axis)
-    return np.sum(x, axis=axis, keepdims=keepdims)
-
-
-@Primitive
-def max(x, axis=None, keepdims=False):  # noqa: A001
-    """Largest entry over ``axis``; ties share the gradient equally.
+    """)  # noqa: A001
+max = _reduction(np.max, "max", """Largest entry over ``axis``; ties share the gradient equally.
 
     >>> import adlib, adlib.numpy as anp, numpy as np
     >>> adlib.grad(lambda x: anp.max(x))(np.array([1.0, 3.0, 3.0]))
     array([0. , 0.5, 0.5])
-    """
-    _check_axis("max", x, axis)
-    return np.max(x, axis=axis, keepdims=keepdims)
-
-
-@Primitive
-def min(x, axis=None, keepdims=False):  # noqa: A001
-    """Smallest entry over ``axis``; ties share the gradient equally.
+    """)  # noqa: A001
+min = _reduction(np.min, "min", """Smallest entry over ``axis``; ties share the gradient equally.
 
     >>> import adlib, adlib.numpy as anp, numpy as np
     >>> adlib.grad(lambda x: anp.min(x))(np.array([1.0, 3.0, 2.0]))
     array([1., 0., 0.])
-    """
-    _check_axis("min", x, axis)
-    return np.min(x, axis=axis, keepdims=keepdims)
-
-
+    """)  # noqa: A001
 amax, amin = max, min
 
 
