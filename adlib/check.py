@@ -99,12 +99,7 @@ def _is_fixed(x):
 def _prepare(x, i):
     if _is_fixed(x):
         return x
-    if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
-        raise TypeError(f"gradcheck: input {i} is {type(x).__name__}; give a float or a float array")
-    try:
-        a = np.array(x, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"gradcheck: input {i} ({type(x).__name__}) cannot be read as a float array") from None
+    a = validate.real_array(x, "gradcheck", f"input {i}")
     if not np.all(np.isfinite(a)):
         bad = tuple(int(k) for k in np.argwhere(~np.isfinite(a))[0])
         raise ValueError(f"gradcheck: input {i} is not finite at index {bad} ({a[bad]}); "

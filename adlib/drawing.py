@@ -9,6 +9,7 @@ import sys
 import warnings
 from pathlib import Path
 
+from . import validate
 from .value_graph import _parents, _require_value, node_names, topological_order
 
 __all__ = ["draw_graph", "draw_dot", "GraphDrawing"]
@@ -84,10 +85,9 @@ def draw_graph(root, grads=None, rankdir="LR", format="svg", highlight=(), rende
     A graph of more than ``max_nodes`` Values is refused: a drawing that big says nothing.
     """
     _require_value(root, "draw_graph")
-    if format != "svg":
-        raise ValueError(f"draw_graph: format must be 'svg', got {format!r}")
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"draw_graph: rankdir must be 'LR' or 'TB', got {rankdir!r}")
+    validate.choice(format, ("svg",), "draw_graph", "format")
+    validate.choice(rankdir, ("LR", "TB", "RL", "BT"), "draw_graph", "rankdir")
+    max_nodes = validate.size(max_nodes, "draw_graph", "max_nodes", limit=10 ** 7)
     if renderer not in ("auto", "graphviz", "plain"):
         raise ValueError(f"draw_graph: renderer must be 'auto', 'graphviz' or 'plain', got {renderer!r}")
     order = topological_order(root)

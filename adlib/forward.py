@@ -17,6 +17,7 @@ import numbers
 
 import numpy as np
 
+from . import validate
 from .errors import BUILD_A_NEW_ARRAY, returned_none
 from .rules import BINARY, UNARY, VALUE_METHODS, elementary
 from .traced import Traced, new_level
@@ -27,28 +28,17 @@ new_tag = new_level   # a fresh perturbation tag, drawn from the counter trace l
 
 
 def _check_part(part, name, op="Dual"):
-    """Accept a number, a numpy array of numbers, or a Dual (for nesting)."""
+    """Accept a number, a numpy array of numbers, or a traced value (for nesting); refuse the rest (adlib.validate)."""
     if isinstance(part, Dual) or hasattr(type(part), "_apply_rule"):
         return part   # nesting: a Dual of an older tag, or a traced array (grad of jvp)
-    if isinstance(part, bool) or part is None or isinstance(part, (str, bytes)):
-        raise TypeError(f"{op}: the {name} part must be a number or a numpy array, got {type(part).__name__} ({part!r:.40})")
-    if isinstance(part, int):
-        return float(part)
-    if isinstance(part, (float, complex)):
-        return part
-    if isinstance(part, np.ndarray):
-        if part.dtype == object or not np.issubdtype(part.dtype, np.number):
-            raise TypeError(f"{op}: the {name} part must hold numbers, got an array of dtype {part.dtype}")
-        if np.issubdtype(part.dtype, np.integer):
-            part = part.astype(float)
-        return part
-    if isinstance(part, np.generic) and np.issubdtype(type(part), np.number):
-        return float(part) if np.issubdtype(type(part), np.integer) else part
-    if isinstance(part, numbers.Real):
-        return float(part)
     if isinstance(part, (list, tuple)):
         raise TypeError(f"{op}: the {name} part is a {type(part).__name__}; convert it with numpy.asarray(...) first")
-    raise TypeError(f"{op}: the {name} part must be a number or a numpy array, got {type(part).__name__}")
+    if isinstance(part, (complex, np.complexfloating)):
+        return part   # the complex step through forward mode
+    if isinstance(part, np.ndarray):
+        validate.array_operand(part, op, f"the {name} part")
+        return part.astype(float) if part.dtype.kind in "iub" else part
+    return validate.real_number(part, op, f"the {name} part")
 
 
 class Dual(Traced):
@@ -225,8 +215,10 @@ def _tag(x):
 
 def _operand(x, op):
     """Check that x may take part in arithmetic with a Dual."""
-    if isinstance(x, Dual) or type(x) is float or type(x) is int:
+    if isinstance(x, Dual) or type(x) is float:
         return x
+    if type(x) is int:
+        return validate.real_number(x, f"Dual {op}", "the operand")
     if isinstance(x, bool) or x is None or isinstance(x, (str, bytes, list, tuple, dict, set)):
         raise TypeError(f"Dual {op}: unsupported operand of type {type(x).__name__} ({x!r:.40})")
     if isinstance(x, np.ndarray) and (x.dtype == object or not np.issubdtype(x.dtype, np.number)):
@@ -365,6 +357,7 @@ def derivative(f, x):
     >>> derivative(lambda x: x * x + 1.0, 3.0)
     6.0
     """
+    validate.function(f, "derivative")
     tag = new_tag()
     if isinstance(x, np.ndarray) and x.ndim > 0:
         raise ValueError(f"derivative: x has shape {x.shape}; derivative is for f: R -> R "
@@ -386,6 +379,7 @@ def jvp(f, primals, tangents):
 
 def jvp_named(f, primals, tangents, what):
     """jvp, with errors naming ``what`` (the function the student called: jvp, jacobian, ...)."""
+    validate.function(f, what)
     if not isinstance(primals, (tuple, list)) or not isinstance(tangents, (tuple, list)):
         raise TypeError(f"{what}: primals and tangents must be tuples (one entry per argument of f), "
                         f"got {type(primals).__name__} and {type(tangents).__name__}")

@@ -45,6 +45,8 @@ def value_and_grad(f, argnum=0):
 
 def _value_and_grad(f, argnum, what):
     """value_and_grad, with errors naming ``what`` (grad, hessian, hvp: what the student called)."""
+    validate.function(f, what)
+
     def value_and_grad_f(*args, **kwargs):
         nums, many = _argnums(argnum, len(args), what, kwargs)
         level, out, leaves = _trace(f, args, kwargs, nums, what)
@@ -98,6 +100,7 @@ def vjp(f, *primals):
 
 def _vjp(f, primals, what):
     """vjp, with errors naming ``what`` (the function the student called)."""
+    validate.function(f, what)
     nums = tuple(range(len(primals)))
     # vjp_fn runs later: copy the arrays passed in, so changing them in place afterwards
     # cannot change what vjp_fn computes (the values it differentiates at are these)
@@ -106,6 +109,7 @@ def _vjp(f, primals, what):
     value, node = _unbox(out, level, what)
 
     def vjp_fn(cotangent):
+        validate.array_operand(cotangent, what, "the cotangent")
         if np.shape(cotangent) != np.shape(value):
             raise ValueError(f"{what}: the cotangent has shape {np.shape(cotangent)} but f's output has shape "
                              f"{np.shape(value)}; they must match")
@@ -120,8 +124,8 @@ def jacobian(f, argnum=0, mode="reverse"):
     ``mode="reverse"``: one backward pass per output entry (best when outputs are few);
     ``mode="forward"``: one forward pass per input entry (best when inputs are few).
     """
-    if mode not in ("reverse", "forward"):
-        raise ValueError(f"jacobian: mode must be 'reverse' or 'forward', got {mode!r}")
+    validate.function(f, "jacobian")
+    validate.choice(mode, ("reverse", "forward"), "jacobian", "mode")
 
     def jacobian_f(*args, **kwargs):
         nums, many = _argnums(argnum, len(args), "jacobian", kwargs)
@@ -169,6 +173,8 @@ def _jacobian_one(f, args, kwargs, i, mode):
 
 def hessian(f, argnum=0):
     """H = ∂²f/∂x², shape x.shape + x.shape: the Jacobian of the gradient (reverse over reverse)."""
+    validate.function(f, "hessian")
+
     def hessian_f(*args, **kwargs):
         if isinstance(argnum, (tuple, list)):
             raise TypeError("hessian: argnum must be a single int")
@@ -184,11 +190,14 @@ def hvp(f, argnum=0):
 
     Costs about one gradient evaluation (a few passes), never forming the n×n Hessian.
     """
+    validate.function(f, "hvp")
+
     def hvp_f(*args):
         *args, v = args
         nums, _ = _argnums(argnum, len(args), "hvp")
         i = nums[0]
         x = _check_input(args[i], f"hvp: argument {i}")
+        validate.array_operand(v, "hvp", "the direction v")
         if np.shape(v) != np.shape(x):
             raise ValueError(f"hvp: the direction v has shape {np.shape(v)} but argument {i} has shape "
                              f"{np.shape(x)}; they must match")

@@ -30,6 +30,8 @@ import warnings
 
 import numpy as np
 
+from . import validate
+
 __all__ = [
     "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "elementary", "compiled", "div", "power",
     "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square", "neg",
@@ -126,8 +128,10 @@ def elementary(rule: Rule):
 
     def f(x):
         cls = type(x)
-        if cls is float or cls is int:
+        if cls is float:
             return rule.on_float(x)
+        if cls is int:     # an int beyond float range is a ValueError by name (adlib.validate)
+            return rule.on_float(validate.real_number(x, f"adlib.{name}", "x"))
         apply_rule = getattr(cls, "_apply_rule", None)
         if apply_rule is not None:
             return apply_rule(x, rule)
@@ -145,7 +149,7 @@ def elementary(rule: Rule):
         if isinstance(x, (list, tuple)):
             raise TypeError(f"adlib.{name}: got a {_kind(x)}; convert it with numpy.asarray(...) first")
         raise TypeError(f"adlib.{name}: expected a number, numpy array, Dual, Value or traced array, "
-                        f"got {_kind(x)} ({x!r:.40})")
+                        f"got {validate.describe(x)}")
 
     f.__name__ = f.__qualname__ = name
     f.rule = rule

@@ -134,7 +134,7 @@ def array_operand(x, what, operand, *, mask=False, optional=False):
         return x
     if x is None and optional:
         return x
-    if optional and np.iscomplexobj(x):       # a bound: an order needs real numbers
+    if optional and isinstance(x, (complex, np.complexfloating)):     # a bound: an order needs reals
         raise TypeError(f"{what}: {operand} must be real, got {describe(x)}")
     if mask and isinstance(x, (complex, np.complexfloating)):
         raise TypeError(f"{what}: {operand} must be a truth value or a mask, got {describe(x)}")

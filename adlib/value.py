@@ -31,7 +31,7 @@ import numbers
 
 import numpy as np
 
-from . import rules
+from . import rules, validate
 from .value_operators import binary_methods, unary_method
 from .walk import topological_order
 
@@ -50,7 +50,7 @@ def _number(x, what):
     if cls is float:
         return x
     if cls is int:
-        return float(x)
+        return validate.real_number(x, what, "the number")    # beyond float range: ValueError
     if isinstance(x, bool) or x is None or isinstance(x, (str, bytes)):
         raise TypeError(f"{what}: expected a number, got {_kind(x)} ({x!r:.40})")
     if isinstance(x, np.ndarray):
@@ -67,7 +67,7 @@ def _number(x, what):
         return float(x)
     if isinstance(x, numbers.Complex):
         raise TypeError(f"{what}: got a complex number ({x!r}); Value is for real numbers")
-    raise TypeError(f"{what}: expected a number or a Value, got {_kind(x)} ({x!r:.40})")
+    raise TypeError(f"{what}: expected a number or a Value, got {validate.describe(x)}")
 
 
 class Value:
@@ -250,12 +250,10 @@ def _operand(x, rule, value):
     cls = type(x)
     if cls is float:
         return x
-    if cls is int:
-        return float(x)
     try:
         return _number(x, f"Value {rule.symbol} ({rule.name})")
-    except TypeError as err:
-        raise TypeError(f"{err}; the other operand is {value!r:.60}") from None
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"{err}; the other operand is {value!r:.60}") from None
 
 
 # The graph walk of backward(): graph.topological_order's depth-first post-order

@@ -18,6 +18,7 @@ from . import rules
 __all__ = ["binary_methods", "unary_method"]
 
 _OP_NAMES = {"relu": "ReLU"}   # micrograd's name for the op, shown in drawings
+_FLOAT_MAX = 1.7976931348623157e308   # an int beyond it takes the general path: a ValueError by name
 
 # rules.UNARY) is pasted into one template of node-building code and compiled
 # once, here: the float fast path is the table's own formula, not a copy of it.
@@ -29,7 +30,7 @@ def {method}(self, other):
     {value_case}if cls is float:
         {number} = other
         parent = None
-    elif cls is int:
+    elif cls is int and -_FLOAT_MAX <= other <= _FLOAT_MAX:
         {number} = float(other)
         parent = None
     else:
@@ -96,7 +97,7 @@ def _float(d):
 
 
 def _compile(code, name, **names):
-    namespace = dict(vars(rules), _new=object.__new__, _float=_float, **names)
+    namespace = dict(vars(rules), _new=object.__new__, _float=_float, _FLOAT_MAX=_FLOAT_MAX, **names)
     exec(compile(code, f"<adlib.value: {name}, generated from adlib.rules>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 

@@ -108,7 +108,8 @@ def primitive(fun=None, *, name=None):
     12.0
     """
     if fun is None:
-        return lambda f: Primitive(f, name)
+        return lambda f: primitive(f, name=name)
+    validate.function(fun, "primitive", "fun")
     if isinstance(fun, Primitive):
         return fun
     return Primitive(fun, name)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import validate
 from ..rules import BINARY, UNARY
 from ..traced import primal as getval
 from . import api as anp
@@ -25,12 +26,23 @@ def unbroadcast(g, target):
     If y = a + b broadcasts a of shape (3, 1) to (3, 4), each a[i, 0] fed four outputs,
     so ā[i, 0] = Σ_j ȳ[i, j]: sum over the new leading axes and over the size-1 axes.
     """
+    if type(g) is not np.ndarray or g.dtype.kind not in "fc":   # the common case costs one check
+        validate.array_operand(g, "unbroadcast", "the gradient g")
+    if type(target) is not np.ndarray or target.dtype.kind not in "fciub":
+        validate.array_operand(target, "unbroadcast", "the target")
     shape = np.shape(target)
     gshape = np.shape(g)
     if gshape == shape:
-        return g                      # the common case costs nothing
+        return g
     lead = len(gshape) - len(shape)
     if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, gshape[lead:])):
+        try:
+            fits = np.broadcast_shapes(gshape, shape) == shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"unbroadcast: a gradient of shape {gshape} cannot be summed back to the target's "
+                             f"shape {shape}: numpy could not have broadcast one to the other")
         return anp.broadcast_to(g, shape)   # g is smaller (a constant derivative): spread it
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
     if axes:
