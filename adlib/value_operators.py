@@ -8,8 +8,8 @@ never a second copy of them (tests/test_rules.py checks them against the generic
 rules, bit for bit).
 
 >>> from adlib import rules
->>> print(_expression(rules.BINARY["mul"].sources[1], "d_a", "a, b, ans"))
-b
+>>> print(_assign("_da", _expression(rules.BINARY["mul"].sources[1], "d_a", "a, b, ans"), "    "))
+out._da = b
 """
 from __future__ import annotations
 
@@ -42,10 +42,10 @@ def {method}(self, other):
     out.data = ans
     out.grad = 0.0
     out._a = self
-    out._da = {d_own}
+    {set_da}
     out._b = parent
     if parent is not None:
-        out._db = {d_other}
+        {set_db}
     out._op = {op}
     return out
 """
@@ -68,20 +68,24 @@ def {method}(self):
     out.grad = 0.0
     out._a = self
     out._b = None
-    out._da = {derivative}
+    {set_da}
     out._op = {op!r}
     return out
 """
 
 
 def _expression(source, function_name, arguments):
-    """Code for a local derivative, always a Python float: the rule's own text (a call of
-    the rule's function when it was given as one), converted unless it is a float already
-    (a number, or an operand: both are floats here)."""
-    if source is not None and (source.isidentifier() or _is_number(source)):
-        return source
-    code = f"({source})" if source is not None else f"{function_name}({arguments})"
-    return f"_float({code})"
+    """Code for a local derivative: the rule's own text, or a call of the rule's function
+    when it was given as one."""
+    return source if source is not None else f"{function_name}({arguments})"
+
+
+def _assign(target, code, indent):
+    """Code storing a local derivative in ``out.<target>`` as a Python float: converted
+    unless it is one already (a number, or an operand: both are floats here)."""
+    if code.isidentifier() or _is_number(code):
+        return f"out.{target} = {code}"
+    return f"d = {code}\n{indent}out.{target} = d if type(d) is float else float(d)"
 
 
 def _is_number(text):
@@ -92,12 +96,8 @@ def _is_number(text):
     return True
 
 
-def _float(d):
-    return d if type(d) is float else float(d)
-
-
 def _compile(code, name, **names):
-    namespace = dict(vars(rules), _new=object.__new__, _float=_float, _FLOAT_MAX=_FLOAT_MAX, **names)
+    namespace = dict(vars(rules), _new=object.__new__, _FLOAT_MAX=_FLOAT_MAX, **names)
     exec(compile(code, f"<adlib.value: {name}, generated from adlib.rules>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 
@@ -119,17 +119,18 @@ def binary_methods(rule, value_class, fallback):
     forward_op = '"**" if parent is not None else _pow_name(cls, other)' if rule.name == "pow" else op
     forward = _compile(_BINARY_TEMPLATE.format(
         method="forward", number="b", value_case=_VALUE_OPERAND, general="self, other", own="a",
-        apply=apply, d_own=d_a, d_other=d_b, op=forward_op), "forward", **names)
+        apply=apply, set_da=_assign("_da", d_a, "    "), set_db=_assign("_db", d_b, "        "),
+        op=forward_op), "forward", **names)
     reflected = _compile(_BINARY_TEMPLATE.format(
         method="reflected", number="a", value_case="", general="other, self", own="b",
-        apply=apply, d_own=d_b, d_other="None", op=op), "reflected", **names)
+        apply=apply, set_da=_assign("_da", d_b, "    "), set_db="pass", op=op), "reflected", **names)
     return forward, reflected
 
 
 def unary_method(rule, value_class):
     """v.<name>() for one Rule, with its local derivative from the rule."""
     derivative = _expression(rule.source, "derivative", "x, ans")
-    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, derivative=derivative,
+    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, set_da=_assign("_da", derivative, "    "),
                                              op=_OP_NAMES.get(rule.name, rule.name)), rule.name,
                       scalar=rule.scalar or rule.on_float, on_float=rule.on_float, derivative=rule.derivative,
                       Value=value_class)
