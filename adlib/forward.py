@@ -119,16 +119,8 @@ class Dual(Traced):
     def _apply_primitive(self, prim, args, kwargs):
         """prim(*args) where this Dual's tag is the newest: the value from the real parts,
         the tangent from prim's JVP rules, ẏ = Σ_i ∂y/∂x_i ẋ_i (an adlib.numpy primitive lands here)."""
-        tag = self.tag
-        reals = list(args)
-        tangents = []
-        for i, a in enumerate(args):
-            if type(a) is Dual and a.tag == tag:
-                reals[i] = a.real
-                tangents.append((i, a.dual))
-                if prim.jvp_all is None and i not in prim.jvps:
-                    raise TypeError(f"anp.{prim.name}: no forward-mode rule (JVP) for argument {i} "
-                                    f"(Dual of shape {a.shape}); register one with adlib.defjvp({prim.name}, ...)")
+        reals, mine = self._peel(prim, args, prim.jvps, prim.jvp_all, "forward-mode rule (JVP)")
+        tangents = [(i, a.dual) for i, a in mine]
         ans = prim(*reals, **kwargs)
         jvps = prim.jvps
         if prim.jvp_all is not None:
@@ -149,7 +141,7 @@ class Dual(Traced):
                 tangent = tangent + np.zeros(shape)
             else:
                 tangent = np.broadcast_to(tangent, shape).copy()   # writable, not a view
-        return _make(ans, tangent, tag)
+        return _make(ans, tangent, self.tag)
 
     # -- elementary functions: adlib.exp(d) etc. land here -------------------
     def _apply_rule(self, rule):

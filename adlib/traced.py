@@ -45,6 +45,23 @@ class Traced:
     __slots__ = ()
     _kind = "traced value"
 
+    def _peel(self, prim, args, rules, rule_for_all, rule_name):
+        """(args one level down, [(argnum, argument)] for the arguments of this one's level),
+        refusing an argument of this level that ``prim`` has no rule for (in ``rules``)."""
+        below = list(args)
+        mine = []
+        for i, a in enumerate(args):
+            if type(a) is type(self) and a.tag == self.tag:
+                below[i] = a._unwrap()
+                mine.append((i, a))
+                if rule_for_all is None and i not in rules:
+                    raise TypeError(f"anp.{prim.name}: no {rule_name} for argument {i} ({a._kind} of shape "
+                                    f"{a.shape}); register one with adlib.{_REGISTER[rule_name]}({prim.name}, ...)")
+        return below, mine
+
+
+_REGISTER = {"gradient rule (VJP)": "defvjp", "forward-mode rule (JVP)": "defjvp"}
+
 
 def primal(x):
     """The innermost plain value of x, through any number of levels of tracing.

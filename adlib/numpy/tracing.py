@@ -66,19 +66,9 @@ class ArrayBox(Traced):
     def _apply_primitive(self, prim, args, kwargs):
         """prim(*args) where this box's trace is the newest level: compute on the values
         one level down, and record a node that remembers which arguments were traced."""
-        level = self.tag
-        values = list(args)
-        parents = []
-        for i, a in enumerate(args):
-            if type(a) is ArrayBox and a.tag == level:
-                values[i] = a._value
-                parents.append((i, a._node))
-                if prim.vjp_all is None and i not in prim.vjps:
-                    raise TypeError(f"anp.{prim.name}: no gradient rule (VJP) for argument {i} "
-                                    f"(traced array of shape {a.shape}); register one with "
-                                    f"adlib.defvjp({prim.name}, ...)")
+        values, mine = self._peel(prim, args, prim.vjps, prim.vjp_all, "gradient rule (VJP)")
         ans = prim(*values, **kwargs)
-        return ArrayBox(ans, Node(prim, values, kwargs, ans, parents), level)
+        return ArrayBox(ans, Node(prim, values, kwargs, ans, [(i, a._node) for i, a in mine]), self.tag)
 
     # -- what a student inspects --------------------------------------------
     @property
