@@ -267,41 +267,28 @@ def _operand(x, rule, value):
 def _walk(root, done, order):
     """Append to ``order`` the depth-first post-order of the inner nodes under root; no recursion.
 
-    ``v`` is the node being explored; the stack holds the nodes waiting for it.
-    ``v`` is finished once neither parent is an unfinished inner node; otherwise
-    it waits on the stack while that parent is explored (second operand first).
+    ``v`` is the node being looked at; the stack holds the nodes waiting for it.  ``v``
+    is finished once neither parent is an unexplored inner node; otherwise it waits on
+    the stack while that parent is explored (second operand first), and is looked at
+    again when the parent is finished.
     """
     root._seen_by = done
     stack = []
     v = root
     while True:
-        b = v._b
-        if b is not None and b._seen_by is not done and b._a is not None:
-            b._seen_by = done
-            stack.append(v)      # list methods called in place: CPython's fastest path
-            v = b
-            continue
-        a = v._a
-        if a._seen_by is not done and a._a is not None:
-            a._seen_by = done
-            stack.append(v)
-            v = a
-            continue
-        while True:   # v is finished; so is each waiting node whose operands are all finished now
-            v.grad = 0.0
-            order.append(v)
-            if not stack:
-                return order
-            w = v
-            v = stack.pop()
-            if w is v._b:        # back from the second operand: the first may be unexplored
-                a = v._a
-                if a._seen_by is not done and a._a is not None:
-                    a._seen_by = done
-                    stack.append(v)
-                    v = a
-                    break
-            # else back from the first operand, explored last: v is finished
+        parent = v._b
+        if parent is None or parent._seen_by is done or parent._a is None:
+            parent = v._a
+            if parent._seen_by is done or parent._a is None:
+                v.grad = 0.0         # v is finished: every parent is a leaf or finished
+                order.append(v)
+                if not stack:
+                    return order
+                v = stack.pop()      # look again at the node that waited for v
+                continue
+        parent._seen_by = done
+        stack.append(v)              # list methods called in place: CPython's fastest path
+        v = parent
 
 
 _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
