@@ -83,6 +83,13 @@ def draw_graph(root, grads=None, rankdir="LR", format="svg", highlight=(), rende
     ``graphviz-pure`` provides one; ``ADLIB_DOT`` names another, "" for none),
     and otherwise a plain layered drawing.  The same graph always gives the same SVG.
     A graph of more than ``max_nodes`` Values is refused: a drawing that big says nothing.
+
+    >>> import adlib
+    >>> x = adlib.Value(2.0, label="x")
+    >>> y = (x * x).relu()
+    >>> drawing = adlib.draw_graph(y, rankdir="TB", renderer="plain")
+    >>> drawing.svg.startswith("<svg"), "ReLU" in drawing.svg
+    (True, True)
     """
     _require_value(root, "draw_graph")
     validate.choice(format, ("svg",), "draw_graph", "format")

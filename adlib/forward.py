@@ -365,6 +365,10 @@ def jvp(f, primals, tangents):
     ``primals`` and ``tangents`` are tuples with one entry per argument of f, of
     matching shapes.  f may use elementwise operations, adlib's elementary
     functions and adlib.numpy.
+
+    >>> import adlib
+    >>> adlib.jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))      # (f, ∂f/∂x)
+    (6.0, 3.0)
     """
     return jvp_named(f, primals, tangents, "jvp")
 

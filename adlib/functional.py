@@ -39,6 +39,10 @@ def value_and_grad(f, argnum=0):
     the computation itself follows numpy's type promotion).  A function that does not
     depend on an argument gets zeros of that argument's shape.  Inputs must be real:
     a complex input is refused (adlib differentiates real functions).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.value_and_grad(lambda x: anp.sum(x ** 3))(np.array([1.0, 2.0]))
+    (np.float64(9.0), array([ 3., 12.]))
     """
     return _value_and_grad(f, argnum, "grad")
 
@@ -94,6 +98,11 @@ def vjp(f, *primals):
     The primals are copied when ``vjp`` is called, so changing them in place afterwards
     does not change ``vjp_fn``; other arrays f reads (from a closure) are not copied:
     do not change them before calling ``vjp_fn``.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> out, vjp_fn = adlib.vjp(lambda x: x * x, np.array([1.0, 2.0]))
+    >>> vjp_fn(np.array([1.0, 10.0]))          # ūᵀ J with J = diag(2x)
+    (array([ 2., 40.]),)
     """
     return _vjp(f, primals, "vjp")
 
@@ -123,6 +132,11 @@ def jacobian(f, argnum=0, mode="reverse"):
 
     ``mode="reverse"``: one backward pass per output entry (best when outputs are few);
     ``mode="forward"``: one forward pass per input entry (best when inputs are few).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.jacobian(lambda x: anp.stack([x[0] * x[1], x[0] + x[1]]))(np.array([2.0, 3.0]))
+    array([[3., 2.],
+           [1., 1.]])
     """
     validate.function(f, "jacobian")
     validate.choice(mode, ("reverse", "forward"), "jacobian", "mode")
@@ -172,7 +186,13 @@ def _jacobian_one(f, args, kwargs, i, mode):
 
 
 def hessian(f, argnum=0):
-    """H = ∂²f/∂x², shape x.shape + x.shape: the Jacobian of the gradient (reverse over reverse)."""
+    """H = ∂²f/∂x², shape x.shape + x.shape: the Jacobian of the gradient (reverse over reverse).
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.hessian(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]))   # [[2 x1, 2 x0], [2 x0, 0]]
+    array([[4., 2.],
+           [2., 0.]])
+    """
     validate.function(f, "hessian")
 
     def hessian_f(*args, **kwargs):
@@ -189,6 +209,10 @@ def hvp(f, argnum=0):
     """hvp(f)(*args, v) = H v, by forward mode over reverse mode: the jvp of grad f along v.
 
     Costs about one gradient evaluation (a few passes), never forming the n×n Hessian.
+
+    >>> import adlib, adlib.numpy as anp, numpy as np
+    >>> adlib.hvp(lambda x: x[0] ** 2 * x[1])(np.array([1.0, 2.0]), np.array([1.0, 0.0]))   # H's first column
+    array([4., 2.])
     """
     validate.function(f, "hvp")
 

@@ -309,6 +309,14 @@ def zero_grad(root):
 
     ``backward()`` adds to the gradients of leaves, so reset them before a new
     pass (an ``adlib.nn`` model has ``model.zero_grad()`` for its parameters).
+
+    >>> x = Value(3.0)
+    >>> y = x * x
+    >>> y.backward(); y.backward()
+    >>> x.grad                     # two passes added up
+    12.0
+    >>> zero_grad(y); x.grad
+    0.0
     """
     if not isinstance(root, Value):
         raise TypeError(f"zero_grad: expected a Value, got {_kind(root)}")

@@ -25,6 +25,12 @@ def unbroadcast(g, target):
 
     If y = a + b broadcasts a of shape (3, 1) to (3, 4), each a[i, 0] fed four outputs,
     so ā[i, 0] = Σ_j ȳ[i, j]: sum over the new leading axes and over the size-1 axes.
+
+    >>> import adlib, numpy as np
+    >>> adlib.unbroadcast(np.ones((3, 4)), np.zeros((3, 1)))
+    array([[4.],
+           [4.],
+           [4.]])
     """
     if type(g) is not np.ndarray or g.dtype.kind not in "fc":   # the common case costs one check
         validate.array_operand(g, "unbroadcast", "the gradient g")
