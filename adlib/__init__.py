@@ -10,6 +10,7 @@ finite-differenced, and differentiated in forward and reverse mode::
     v = adlib.Value(1.0); f(v).backward(); v.grad   # reverse mode
 """
 from .rules import exp, log, sin, cos, tan, tanh, sigmoid, relu, sqrt, abs, square  # noqa: A004
+from .rules import log1p, expm1, softplus  # the stable forms of log(1 + x), exp(x) - 1, log(1 + exp(x))
 from .numeric import (forward_difference, backward_difference, central_difference, complex_step,
                       numerical_grad, numerical_jacobian, error_model, optimal_step)
 from .forward import Dual, derivative, jvp

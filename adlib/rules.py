@@ -35,6 +35,7 @@ from . import validate
 __all__ = [
     "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "elementary", "compiled", "div", "power",
     "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square", "neg",
+    "log1p", "expm1", "softplus",
 ]
 
 
@@ -204,6 +205,20 @@ def _sigmoid_float(x):
     return e / (1.0 + e)
 
 
+def _softplus_float(x):
+    # log(1 + e^x) = max(x, 0) + log1p(e^-|x|): the exponent is never positive, so nothing overflows
+    return (x if x > 0.0 else 0.0) + math.log1p(math.exp(-x if x > 0.0 else x))
+
+
+def _softplus_array(x):
+    return np.logaddexp(0.0, x)
+
+
+def _softplus_complex(z):
+    # the analytic continuation near the real axis, for the complex step
+    return np.where(np.real(z) > 0, z + np.log1p(np.exp(-z)), np.log1p(np.exp(z)))
+
+
 def _sigmoid_array(x):
     x = np.asarray(x, dtype=float) if not np.iscomplexobj(x) else x
     if np.iscomplexobj(x):
@@ -247,6 +262,14 @@ UNARY = {r.name: r for r in [
          "square'(x) = 2 x"),
     Rule("neg", np.negative, operator.neg, "-1.0",
          "neg(x) = -x,  neg'(x) = -1"),
+    # Stable forms: log(1 + x) and exp(x) - 1 lose every digit for tiny x; log(1 + exp(x)) overflows
+    Rule("log1p", np.log1p, math.log1p, "div(1.0, 1.0 + x)",
+         "log1p(x) = log(1 + x), accurate for tiny x,  log1p'(x) = 1 / (1 + x)  (x > -1)"),
+    Rule("expm1", np.expm1, math.expm1, "ans + 1.0",
+         "expm1(x) = exp(x) - 1, accurate for tiny x,  expm1'(x) = exp(x)"),
+    Rule("softplus", _softplus_array, _softplus_float, "sigmoid(x)",
+         "softplus(x) = log(1 + exp(x)), never overflowing,  softplus'(x) = sigmoid(x)",
+         complex=_softplus_complex),
 ]}
 
 # relu on complex input (complex step): treat the real part's sign as the branch
@@ -319,4 +342,11 @@ relu = elementary(UNARY["relu"])
 sqrt = elementary(UNARY["sqrt"])
 abs = elementary(UNARY["abs"])  # noqa: A001  (adlib.abs, like numpy.abs)
 square = elementary(UNARY["square"])
-neg = elementary(UNARY["neg"])     # -x, as Value, Dual and traced arrays negate
+neg = elementary(UNARY["neg"])
+log1p = elementary(UNARY["log1p"])
+expm1 = elementary(UNARY["expm1"])
+softplus = elementary(UNARY["softplus"])
+log1p.__doc__ += "\n\n>>> log1p(1e-20), math.log(1 + 1e-20)   # the naive form loses every digit\n(1e-20, 0.0)\n"
+expm1.__doc__ += "\n\n>>> expm1(1e-20), math.exp(1e-20) - 1\n(1e-20, 0.0)\n"
+softplus.__doc__ += ("\n\n>>> softplus(1000.0), softplus(-1000.0)   # log(1 + exp(1000)) would overflow\n"
+                     "(1000.0, 0.0)\n")     # -x, as Value, Dual and traced arrays negate

@@ -268,3 +268,57 @@ def test_gradcheck_names_a_symmetric_kink():
 def test_gradcheck_says_when_rounding_hides_the_derivative():
     with pytest.raises(adlib.GradcheckError, match="rounding"):
         adlib.gradcheck(lambda x: anp.sum(x * x * x), np.array([1e10, 1.0]))
+
+
+# ---------------------------------------------------------------------------
+# The stable forms: log1p, expm1, softplus (their derivatives are in tests/test_rules.py)
+
+def test_log1p_and_expm1_keep_the_digits_the_naive_forms_lose():
+    for x in (1e-20, 1e-10, -1e-12):
+        assert adlib.log1p(x) == pytest.approx(x, rel=1e-9)            # log(1 + x) gives 0 or garbage
+        assert adlib.expm1(x) == pytest.approx(x, rel=1e-9)            # exp(x) - 1 likewise
+        assert adlib.derivative(adlib.log1p, x) == pytest.approx(1 / (1 + x), rel=1e-15)
+    assert np.log(1 + 1e-20) == 0.0                                    # what the naive form gives
+
+
+def test_softplus_never_overflows_in_any_mode():
+    big = np.array([-1000.0, -30.0, 0.0, 30.0, 1000.0])
+    y = anp.softplus(big)
+    np.testing.assert_allclose(y, np.logaddexp(0.0, big), rtol=1e-15)
+    s = np.array([0.0, 1 / (1 + np.exp(30.0)), 0.5, 1 / (1 + np.exp(-30.0)), 1.0])    # sigmoid, exactly
+    g = adlib.grad(lambda x: anp.sum(anp.softplus(x)))(big)
+    np.testing.assert_allclose(g, s, rtol=1e-15)
+    H = adlib.hessian(lambda x: anp.sum(anp.softplus(x)))(big)
+    np.testing.assert_allclose(H, np.diag(s * (1 - s)), rtol=1e-12, atol=1e-300)
+    assert adlib.softplus(1000.0) == 1000.0 and adlib.softplus(-1000.0) == 0.0
+    v = adlib.Value(1000.0)
+    adlib.softplus(v).backward()
+    assert v.grad == 1.0
+    assert adlib.derivative(adlib.softplus, -1000.0) == 0.0
+
+
+@pytest.mark.parametrize("name", ["log1p", "expm1", "softplus"])
+def test_stable_forms_exist_in_every_mode(name):
+    f, af = getattr(adlib, name), getattr(anp, name)
+    x = np.array([0.25, 1.5])
+    assert isinstance(f(0.5), float)
+    np.testing.assert_allclose(af(x), f(x), rtol=1e-15)
+    d = adlib.derivative(f, 0.5)
+    assert adlib.derivative(lambda t: f(t), 0.5) == d
+    v = adlib.Value(0.5)
+    f(v).backward()
+    assert v.grad == pytest.approx(d, rel=1e-15)
+    assert adlib.grad(lambda t: anp.sum(af(t)))(np.array([0.5]))[0] == pytest.approx(d, rel=1e-15)
+    assert adlib.complex_step(f, 0.5) == pytest.approx(d, rel=1e-13)
+    assert adlib.gradcheck(lambda t: af(t), x)
+
+
+def test_stable_forms_match_autograd():
+    autograd = pytest.importorskip("autograd")
+    agnp = pytest.importorskip("autograd.numpy")
+    x = np.array([-3.0, -0.5, 0.0, 0.7, 4.0])
+    for ours, theirs in [(anp.log1p, agnp.log1p), (anp.expm1, agnp.expm1),
+                         (anp.softplus, lambda t: agnp.logaddexp(0.0, t))]:
+        f1, f2 = (lambda t, o=ours: anp.sum(o(t) * t)), (lambda t, o=theirs: agnp.sum(o(t) * t))
+        np.testing.assert_allclose(adlib.grad(f1)(x + 3.5), autograd.grad(f2)(x + 3.5), rtol=1e-13)
+        np.testing.assert_allclose(adlib.hessian(f1)(x + 3.5), autograd.hessian(f2)(x + 3.5), rtol=1e-12, atol=1e-15)

@@ -28,6 +28,9 @@ DOMAINS = {
     "abs": (0.01, 10.0),
     "square": (-10.0, 10.0),
     "neg": (-10.0, 10.0),
+    "log1p": (-0.95, 20.0),
+    "expm1": (-5.0, 5.0),
+    "softplus": (-30.0, 30.0),
 }
 # relu and abs are checked on both sides of their kink
 KINKED = {"relu": (-10.0, -0.01), "abs": (-10.0, -0.01)}
@@ -46,6 +49,9 @@ ANALYTIC = {
     "abs": lambda x: 1.0 if x > 0 else -1.0,
     "square": lambda x: 2 * x,
     "neg": lambda x: -1.0,
+    "log1p": lambda x: 1 / (1 + x),
+    "expm1": math.exp,
+    "softplus": lambda x: 1 / (1 + math.exp(-x)),
 }
 
 

@@ -19,9 +19,9 @@ from . import methods as _methods  # noqa: F401  (installs x + y, x @ W, x.T, x.
 from . import rules as _rules  # noqa: F401  (registers every rule)
 from .api import *  # noqa: F401,F403
 from .api import (NONDIFFERENTIABLE, abs, absolute, add, amax, amin, array, broadcast_to, clip,  # noqa: F401,A004
-                  concatenate, cos, divide, dot, einsum, exp, expand_dims, getitem, log, log_softmax,
+                  concatenate, cos, divide, dot, einsum, exp, expand_dims, expm1, getitem, log, log1p, log_softmax,
                   logsumexp, matmul, max, maximum, mean, min, minimum, multiply, negative, outer, power, ravel,
-                  relu, reshape, sigmoid, sin, softmax, sqrt, square, squeeze, stack, std, subtract, sum,
+                  relu, reshape, sigmoid, sin, softmax, softplus, sqrt, square, squeeze, stack, std, subtract, sum,
                   swapaxes, tan, tanh, transpose, true_divide, untake, var, where)
 from .primitive import Primitive, defjvp, defvjp, primitive  # noqa: F401
 from .rules import unbroadcast  # noqa: F401

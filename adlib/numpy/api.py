@@ -44,6 +44,9 @@ sqrt = UNARY_PRIMITIVES["sqrt"]
 abs = UNARY_PRIMITIVES["abs"]  # noqa: A001
 absolute = abs
 square = UNARY_PRIMITIVES["square"]
+log1p = UNARY_PRIMITIVES["log1p"]
+expm1 = UNARY_PRIMITIVES["expm1"]
+softplus = UNARY_PRIMITIVES["softplus"]
 
 BINARY_PRIMITIVES = {_NUMPY_NAME[name]: Primitive(rule.apply, _NUMPY_NAME[name]) for name, rule in BINARY.items()}
 add = BINARY_PRIMITIVES["add"]
@@ -371,6 +374,7 @@ expand_dims, squeeze, ravel = _checking(expand_dims, "x"), _checking(squeeze, "x
 
 
 __all__ = ["exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "absolute", "square",
+           "log1p", "expm1", "softplus",
            "add", "subtract", "multiply", "divide", "true_divide", "power", "negative", "maximum", "minimum",
            "clip", "where", "matmul", "dot", "outer", "einsum", "sum", "max", "min", "amax", "amin", "mean",
            "var", "std", "logsumexp", "softmax", "log_softmax", "reshape", "transpose", "swapaxes",
