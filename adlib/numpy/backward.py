@@ -28,7 +28,8 @@ def toposort(end_node):
             child_counts[node] += 1
         else:
             child_counts[node] = 1
-            stack.extend(p for _, p in node.parents)
+            for _, parent in node.parents:
+                stack.append(parent)
     order = []
     ready = [end_node]
     while ready:

@@ -65,7 +65,7 @@ def _times(g, d, inputs):
     none of the inputs or the answer) or is left alone.
     """
     if (type(d) is np.ndarray and type(g) is np.ndarray and d.base is None and d.flags.writeable
-            and not any(d is a for a in inputs)
+            and id(d) not in map(id, inputs)                          # (map: no Python frame per input)
             and ((d.shape == g.shape and d.dtype == g.dtype)          # the common case, checked cheaply
                  or (d.shape == np.broadcast_shapes(d.shape, g.shape) and d.dtype == np.result_type(d, g)))):
         d *= g
