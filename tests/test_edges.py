@@ -322,3 +322,15 @@ def test_stable_forms_match_autograd():
         f1, f2 = (lambda t, o=ours: anp.sum(o(t) * t)), (lambda t, o=theirs: agnp.sum(o(t) * t))
         np.testing.assert_allclose(adlib.grad(f1)(x + 3.5), autograd.grad(f2)(x + 3.5), rtol=1e-13)
         np.testing.assert_allclose(adlib.hessian(f1)(x + 3.5), autograd.hessian(f2)(x + 3.5), rtol=1e-12, atol=1e-15)
+
+
+def test_readme_claim_log_of_softmax_breaks_where_log_softmax_does_not():
+    rng = np.random.default_rng(0)
+    W, x, y = 1000 * rng.normal(size=(3, 2)), rng.normal(size=(5, 3)), np.array([0, 1, 1, 0, 1])
+    naive = lambda W: -anp.mean(anp.log(anp.softmax(x @ W, axis=1)[np.arange(5), y]))  # noqa: E731
+    stable = lambda W: -anp.mean(anp.log_softmax(x @ W, axis=1)[np.arange(5), y])  # noqa: E731
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert np.isinf(naive(W)) and np.isnan(adlib.grad(naive)(W)).any()
+    assert np.isfinite(stable(W)) and np.isfinite(adlib.grad(stable)(W)).all()
+    assert adlib.gradcheck(stable, W / 1000)
