@@ -156,7 +156,11 @@ def elementary(rule: Rule):
     f.rule = rule
     f.__doc__ = (f"{name}(x): elementwise {rule.math}.\n\n"
                  "Accepts a float, a numpy array, a Dual, a Value or a traced array and returns "
-                 "the same kind.")
+                 "the same kind: reverse mode, forward mode and central differences agree.\n\n"
+                 f">>> import adlib\n>>> from adlib.rules import {name}\n"
+                 f">>> x = adlib.Value(0.5); {name}(x).backward()\n"
+                 f">>> bool(abs(x.grad - adlib.central_difference({name}, 0.5)) < 1e-6)\nTrue\n"
+                 f">>> bool(abs(adlib.derivative({name}, 0.5) - x.grad) < 1e-12)\nTrue\n")
     return f
 
 

@@ -22,12 +22,10 @@ SKIP = ("adlib.grade", "adlib.widgets")
 # This list only shrinks: a new public function without an example fails, and so does one
 # listed here that has gained an example (remove it from the list).
 MISSING_EXAMPLES = [
-    'adlib.GradcheckError', 'adlib.abs', 'adlib.backward_difference', 'adlib.central_difference',
-    'adlib.complex_step', 'adlib.cos', 'adlib.error_model', 'adlib.exp', 'adlib.forward_difference',
-    'adlib.gradcheck', 'adlib.log', 'adlib.make_moons', 'adlib.nn.Layer', 'adlib.nn.MLP',
-    'adlib.nn.Module', 'adlib.nn.Neuron', 'adlib.nn.SGD', 'adlib.numerical_grad',
-    'adlib.numerical_jacobian', 'adlib.optimal_step', 'adlib.relu', 'adlib.sigmoid', 'adlib.sin',
-    'adlib.sqrt', 'adlib.square', 'adlib.tan', 'adlib.tanh',
+    'adlib.GradcheckError', 'adlib.backward_difference', 'adlib.central_difference',
+    'adlib.complex_step', 'adlib.error_model', 'adlib.forward_difference', 'adlib.gradcheck',
+    'adlib.make_moons', 'adlib.nn.Layer', 'adlib.nn.MLP', 'adlib.nn.Module', 'adlib.nn.Neuron',
+    'adlib.nn.SGD', 'adlib.numerical_grad', 'adlib.numerical_jacobian', 'adlib.optimal_step',
 ]
 
 MODULES = sorted(m.name for m in pkgutil.walk_packages(adlib.__path__, "adlib.")
