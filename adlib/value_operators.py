@@ -114,9 +114,11 @@ def binary_methods(rule, value_class, fallback):
     d_a = _expression(source_a, "d_a", "a, b, ans")
     d_b = _expression(source_b, "d_b", "a, b, ans")
     names = dict(rule=rule, apply=rule.apply, d_a=rule.partials[0], d_b=rule.partials[1], _pow_name=_pow_name,
+                 _POW_NAMES=_POW_NAMES,
                  Value=value_class, _binary=fallback)
     # v ** 2 is drawn as micrograd draws it, "**2"
-    forward_op = '"**" if parent is not None else _pow_name(cls, other)' if rule.name == "pow" else op
+    forward_op = ('"**" if parent is not None else (_POW_NAMES[cls].get(other) or _pow_name(cls, other))'
+                  if rule.name == "pow" else op)
     forward = _compile(_BINARY_TEMPLATE.format(
         method="forward", number="b", value_case=_VALUE_OPERAND, general="self, other", own="a",
         apply=apply, set_da=_assign("_da", d_a, "    "), set_db=_assign("_db", d_b, "        "),
