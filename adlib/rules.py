@@ -285,16 +285,22 @@ VALUE_METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "
 
 
 def _pow_d_base(a, b, ans):
-    # b a^(b-1) is 0 · 0^(-1) = nan at a = b = 0, though a^0 = 1 is constant: where both are 0
-    # (read through any tracing) the exponent 1 stands in, giving 0 as torch and autograd do.
-    # That also makes d²(a^1)/da² = d(1 · a^0)/da = 0 at a = 0.  Elsewhere the formula is exact,
-    # so mixed derivatives in a traced exponent b stay right.
+    # b a^(b-1) at b = 0 is 0 · a^(-1): nan where a^(-1) overflows (a = 0, or a tiny), though
+    # a^0 = 1 is constant.  There the exponent 1 stands in, giving 0 as torch and autograd do;
+    # that also makes d²(a^1)/da² = d(1 · a^0)/da = 0 at a = 0.  A constant exponent is swapped
+    # wherever it is 0 (autograd's rule); a traced one only where a^(-1) overflows, so that
+    # mixed derivatives ∂²(a^b)/∂a∂b = 1/a at b = 0 stay exact elsewhere (autograd's are not).
     if type(a) in _PLAIN_NUMBERS and type(b) in _PLAIN_NUMBERS:
-        return 0.0 if a == 0 and b == 0 else b * power(a, b - 1.0)
-    both_zero = np.logical_and(a == 0, b == 0)
-    if np.any(both_zero):
-        return b * power(a, (b - 1.0) + 2.0 * both_zero)
+        return 0.0 if b == 0 else b * power(a, b - 1.0)
+    swap = b == 0                       # comparisons read values through any tracing
+    if not isinstance(b, (np.ndarray, np.generic, *_PLAIN_NUMBERS)):
+        swap = np.logical_and(swap, np.logical_and(a < _TINY, a > -_TINY))
+    if np.any(swap):
+        return b * power(a, (b - 1.0) + 2.0 * swap)
     return b * power(a, b - 1.0)
+
+
+_TINY = float(np.finfo(np.float64).tiny)     # below it, 1 / a may overflow
 
 
 def _pow_d_exponent(a, b, ans):
