@@ -18,8 +18,17 @@ Conventions at points where a function is not differentiable (tested):
 
 * ``relu'(0) = 0`` and ``abs'(0) = 0`` (the subgradient PyTorch and JAX use);
 * ``sqrt'(0) = +inf`` (the one-sided limit of 1 / (2 sqrt(x)));
+* ``d(a ** b)/da = 0`` where ``b = 0``, also at ``a = 0`` (``x ** 0`` is constant), so
+  ``x ** 1`` has second derivative 0 at 0; ``d(a ** b)/db = 0`` at ``a = 0, b >= 0``
+  (the values torch and HIPS autograd give);
 * outside a function's domain (``log(-1)``, ``sqrt(-1)``) the value is ``nan``
   with a ``RuntimeWarning`` naming the function, as numpy does.
+
+Complex input is accepted by the elementary functions for the complex step only: each is
+continued analytically from the real axis (``abs``, ``relu``, ``sigmoid`` and ``softplus``
+included), which is not numpy's ``abs`` of a complex number.  Functions defined for real
+input only (``anp.var``, ``anp.std``, ``anp.linalg.norm``, and ``grad`` of a complex input)
+refuse complex numbers with a TypeError.
 """
 from __future__ import annotations
 
