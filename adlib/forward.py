@@ -37,7 +37,9 @@ def _check_part(part, name, op="Dual"):
         return part   # the complex step through forward mode
     if isinstance(part, np.ndarray):
         validate.array_operand(part, op, f"the {name} part")
-        return part.astype(float) if part.dtype.kind in "iub" else part
+        if part.dtype.kind == "b":
+            raise TypeError(f"{op}: the {name} part must hold numbers, got {validate.describe(part)}")
+        return part.astype(float) if part.dtype.kind in "iu" else part
     return validate.real_number(part, op, f"the {name} part")
 
 

@@ -64,7 +64,7 @@ def _number(x, what):
         raise TypeError(f"{what}: got a {_kind(x)}; a Value holds one number "
                         "(use a list of Values, or adlib.numpy for arrays)")
     if isinstance(x, numbers.Real):        # numpy float64, Fraction, Decimal-like reals
-        return float(x)
+        return validate.real_number(x, what, "the number")      # too large for a float: ValueError
     if isinstance(x, numbers.Complex):
         raise TypeError(f"{what}: got a complex number ({x!r}); Value is for real numbers")
     raise TypeError(f"{what}: expected a number or a Value, got {validate.describe(x)}")

@@ -360,3 +360,11 @@ def test_nan_and_inf_still_propagate_with_a_warning():
         adlib.central_difference(f_sq, float("nan"))
     with pytest.raises(ValueError, match="gradcheck.*not finite"):
         adlib.gradcheck(f_sum, np.array([np.inf, 1.0]))
+
+
+def test_more_numbers_too_large_for_a_float():
+    from fractions import Fraction
+    with pytest.raises(ValueError, match="Value.*too large"):
+        adlib.Value(Fraction(10 ** 400, 3))
+    with pytest.raises(TypeError, match="Dual.*bool"):
+        adlib.Dual(np.array([True, False]))
