@@ -334,3 +334,22 @@ def test_readme_claim_log_of_softmax_breaks_where_log_softmax_does_not():
         assert np.isinf(naive(W)) and np.isnan(adlib.grad(naive)(W)).any()
     assert np.isfinite(stable(W)) and np.isfinite(adlib.grad(stable)(W)).all()
     assert adlib.gradcheck(stable, W / 1000)
+
+
+# ---------------------------------------------------------------------------
+# Kinks: torch's values (autograd agrees except where noted)
+
+def test_values_at_kinks_follow_torch():
+    x = np.array([0.0, 0.0])
+    assert adlib.derivative(adlib.relu, 0.0) == 0.0                        # torch: relu'(0) = 0
+    np.testing.assert_array_equal(adlib.grad(lambda t: anp.sum(anp.relu(t)))(x), [0.0, 0.0])
+    np.testing.assert_array_equal(adlib.grad(lambda t: anp.sum(anp.abs(t)))(x), [0.0, 0.0])   # sign(0) = 0
+    # a tie shares the gradient: maximum(x, 0) at 0 gives 1/2 (torch.maximum, autograd.maximum)
+    np.testing.assert_array_equal(adlib.grad(lambda t: anp.sum(anp.maximum(t, 0.0)))(x), [0.5, 0.5])
+    np.testing.assert_array_equal(adlib.grad(lambda t: anp.max(t))(np.array([1.0, 1.0, 0.0])), [0.5, 0.5, 0.0])
+    # clip at a bound passes the gradient (torch.clamp; autograd gives 0 there)
+    np.testing.assert_array_equal(adlib.grad(lambda t: anp.sum(anp.clip(t, 0.0, 1.0)))(np.array([0.0, 1.0, 2.0])),
+                                  [1.0, 1.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        assert adlib.derivative(adlib.sqrt, 0.0) == np.inf                   # the one-sided limit, as torch
