@@ -71,9 +71,14 @@ class Primitive:
         top = top_traced(args)
         if top is not None:           # the newest level peels itself off (adlib.traced)
             return top._apply_primitive(self, args, kwargs)
+        n = len(args)
         for i, operand, kind in self.operands:
-            if i < len(args):
-                validate.array_operand(args[i], f"anp.{self.name}", operand, mask=kind == "mask",
+            if i < n:
+                a = args[i]
+                t = type(a)
+                if t is float or (t is np.ndarray and a.dtype.kind in "fiu"):
+                    continue           # the common case, checked cheaply
+                validate.array_operand(a, f"anp.{self.name}", operand, mask=kind == "mask",
                                        optional=kind == "optional")
         try:
             return self.fun(*args, **kwargs)
