@@ -194,8 +194,10 @@ def power(a, b):
                 r = a ** b
             except (ZeroDivisionError, OverflowError):
                 r = None
+            if type(r) is float:
+                return r
             if r is not None and type(r) is not complex:
-                return float(r)
+                return float(r)           # int ** int
             return float(np.power(np.float64(a), np.float64(b)))
         if type(b) is complex:        # the complex step through an exponent: 0 ** z as numpy has it
             try:

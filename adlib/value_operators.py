@@ -18,7 +18,6 @@ from . import rules
 __all__ = ["binary_methods", "unary_method"]
 
 _OP_NAMES = {"relu": "ReLU"}   # micrograd's name for the op, shown in drawings
-_FLOAT_MAX = 1.7976931348623157e308   # an int beyond it takes the general path: a ValueError by name
 
 # rules.UNARY) is pasted into one template of node-building code and compiled
 # once, here: the float fast path is the table's own formula, not a copy of it.
@@ -30,8 +29,11 @@ def {method}(self, other):
     {value_case}if cls is float:
         {number} = other
         parent = None
-    elif cls is int and -_FLOAT_MAX <= other <= _FLOAT_MAX:
-        {number} = float(other)
+    elif cls is int:
+        try:
+            {number} = float(other)
+        except OverflowError:     # an int beyond float range: the general path refuses it by name
+            return _binary(rule, {general})
         parent = None
     else:
         return _binary(rule, {general})
@@ -97,7 +99,7 @@ def _is_number(text):
 
 
 def _compile(code, name, **names):
-    namespace = dict(vars(rules), _new=object.__new__, _FLOAT_MAX=_FLOAT_MAX, **names)
+    namespace = dict(vars(rules), _new=object.__new__, **names)
     exec(compile(code, f"<adlib.value: {name}, generated from adlib.rules>", "exec"), namespace)  # noqa: S102
     return namespace[name]
 
