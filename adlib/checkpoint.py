@@ -11,6 +11,7 @@ O(√L) instead of O(L), for about one extra forward pass.
 """
 from __future__ import annotations
 
+from . import validate
 from .forward import Dual
 from .numpy.backward import backward
 from .numpy.primitive import Primitive
@@ -58,4 +59,4 @@ def checkpoint(f):
     ...                  adlib.grad(lambda x: anp.sum(anp.tanh(x) * x))(x)))
     True
     """
-    return _Checkpointed(f)
+    return _Checkpointed(validate.function(f, "checkpoint"))

@@ -188,6 +188,7 @@ CALLS += [
     spec("adlib.checkpoint", lambda f, x: adlib.grad(lambda x: anp.sum(adlib.checkpoint(f)(x)))(x), (f_sq, X),
          names=["checkpoint", "grad", "sum"]),
     # primitive(None) is the decorator form; a rule None skips an argument, and any function may be a rule
+    spec("adlib.checkpoint (f)", adlib.checkpoint, (f_sq,), names=["checkpoint"], allowed={0: {"function"}}),
     spec("adlib.primitive", adlib.primitive, (np.sin,), allowed={0: {"None", "function"}}),
     spec("adlib.defvjp", lambda p, r: adlib.defvjp(p, r), (_prim(), lambda g, ans, x: 2.0 * g),
          allowed={1: {"None", "function"}}),
