@@ -50,6 +50,7 @@ def value_and_grad(f, argnum=0):
 def _value_and_grad(f, argnum, what):
     """value_and_grad, with errors naming ``what`` (grad, hessian, hvp: what the student called)."""
     validate.function(f, what)
+    validate.argnum_kinds(argnum, what)
 
     def value_and_grad_f(*args, **kwargs):
         nums, many = _argnums(argnum, len(args), what, kwargs)
@@ -139,6 +140,7 @@ def jacobian(f, argnum=0, mode="reverse"):
            [1., 1.]])
     """
     validate.function(f, "jacobian")
+    validate.argnum_kinds(argnum, "jacobian")
     validate.choice(mode, ("reverse", "forward"), "jacobian", "mode")
 
     def jacobian_f(*args, **kwargs):
@@ -194,6 +196,9 @@ def hessian(f, argnum=0):
            [2., 0.]])
     """
     validate.function(f, "hessian")
+    if isinstance(argnum, (tuple, list)):
+        raise TypeError("hessian: argnum must be a single int")
+    validate.argnum_kinds(argnum, "hessian")
 
     def hessian_f(*args, **kwargs):
         if isinstance(argnum, (tuple, list)):
@@ -215,6 +220,7 @@ def hvp(f, argnum=0):
     array([4., 2.])
     """
     validate.function(f, "hvp")
+    validate.argnum_kinds(argnum, "hvp")
 
     def hvp_f(*args):
         *args, v = args

@@ -29,7 +29,7 @@ import types
 import numpy as np
 
 __all__ = ["MAX_SIZE", "describe", "real_number", "finite_number", "size", "array_operand", "function",
-           "choice", "axis", "shape", "real_array", "differentiable", "argnums", "refuse_complex", "IndexOutOfRange"]
+           "choice", "axis", "shape", "real_array", "differentiable", "argnum_kinds", "argnums", "refuse_complex", "IndexOutOfRange"]
 
 MAX_SIZE = 10 ** 6     # the most neurons per layer, inputs per neuron or samples adlib will build
 _FLOAT_MAX = float(np.finfo(np.float64).max)
@@ -272,11 +272,8 @@ def differentiable(x, what, operand=None):
     raise TypeError(f"{what}: {operand} is {describe(x)}; it must be a float or a float array")
 
 
-def argnums(argnum, nargs, what, kwargs=None):
-    """``argnum`` (an int or a tuple of ints) checked against ``nargs`` positional arguments.
-
-    Returns (positions normalised to 0..nargs-1, whether a tuple was given).
-    """
+def argnum_kinds(argnum, what):
+    """(whether a tuple was given, the positions): ints, checked before the function is ever called."""
     many = isinstance(argnum, (tuple, list))
     nums = tuple(argnum) if many else (argnum,)
     if many and not nums:
@@ -284,6 +281,16 @@ def argnums(argnum, nargs, what, kwargs=None):
     for a in nums:
         if isinstance(a, (bool, np.bool_)) or not isinstance(a, (int, np.integer)):
             raise TypeError(f"{what}: argnum must be an int or a tuple of ints, got {describe(a)}")
+    return many, nums
+
+
+def argnums(argnum, nargs, what, kwargs=None):
+    """``argnum`` (an int or a tuple of ints) checked against ``nargs`` positional arguments.
+
+    Returns (positions normalised to 0..nargs-1, whether a tuple was given).
+    """
+    many, nums = argnum_kinds(argnum, what)
+    for a in nums:
         if not -nargs <= a < nargs:
             hint = (f" (keyword arguments {', '.join(sorted(kwargs))} are held fixed: pass the ones to "
                     "differentiate by position)" if kwargs else "")

@@ -369,3 +369,10 @@ def test_more_numbers_too_large_for_a_float():
         adlib.Value(Fraction(10 ** 400, 3))
     with pytest.raises(TypeError, match="Dual.*bool"):
         adlib.Dual(np.array([True, False]))
+
+
+@pytest.mark.parametrize("make", [adlib.grad, adlib.value_and_grad, adlib.jacobian, adlib.hessian, adlib.hvp])
+@pytest.mark.parametrize("argnum", ["0", 1.0, True, None, (), (0, "1")])
+def test_a_wrong_argnum_is_refused_when_the_function_is_made(make, argnum):
+    with pytest.raises((TypeError, ValueError), match=rf"{make.__name__.replace('value_and_', '')}.*argnum"):
+        make(f_sum, argnum)
