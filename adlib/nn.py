@@ -22,7 +22,7 @@ from .value import Value
 __all__ = ["Module", "Neuron", "Layer", "MLP", "SGD", "sgd_step",
            "hinge_loss", "l2_penalty", "accuracy"]
 
-MAX_PARAMETERS = 10 ** 7   # a network of Values this large would take hours per step: refused up front
+MAX_PARAMETERS = 10 ** 6   # a network of Values this large takes minutes per step and GBs: refused up front
 
 
 def _rng(seed, what):

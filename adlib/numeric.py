@@ -229,8 +229,15 @@ def difference(f, x, h=None, method="central"):
 # ---------------------------------------------------------------------------
 # Gradients and Jacobians
 
+MAX_ENTRIES = 10 ** 5   # finite differences cost 2 evaluations of f per entry: more is a hang, not a check
+
+
 def _check_array(x, op):
     arr = validate.real_array(x, op, "x")
+    if arr.size > MAX_ENTRIES:
+        raise ValueError(f"{op}: x has {arr.size} entries; finite differences would evaluate f {2 * arr.size} "
+                         f"times (at most {MAX_ENTRIES} entries here). Use adlib.gradcheck, which checks random "
+                         "directions, or differentiate a slice of x")
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0]) if arr.ndim else ()
         raise ValueError(f"{op}: x is not finite at index {bad} (value {arr[bad]}); "
