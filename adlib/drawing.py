@@ -63,7 +63,7 @@ def _dot_source(order, names, grads, rankdir, highlight):
         text = f"{{ {label} | data {v.data:.4f} | grad {grads(v):.4f} }}"
         style = ', style=filled, fillcolor="#ffe9a8"' if v in highlight else ""
         lines.append(f'  {i} [shape=record, label="{text}"{style}];')
-        if v._a is not None:
+        if v._first is not None:
             lines.append(f'  {i}op [shape=ellipse, label="{_escape_record(v._op)}"];')
             lines.append(f"  {i}op -> {i};")
     for v in order:
@@ -142,7 +142,7 @@ def _plain_svg(order, names, grad_of, rankdir, highlight):
     char_w, box_h, gap_x, gap_y, pad, link = 7.0, 26.0, 60.0, 24.0, 10.0, 16.0
     texts = {v: [names[v], f"data {v.data:.4f}", f"grad {grad_of(v):.4f}"] for v in order}
     widths = {v: [len(t) * char_w + 12 for t in texts[v]] for v in order}
-    op_w = {v: max(28.0, len(v._op) * 6.5 + 12) if v._a is not None else 0.0 for v in order}
+    op_w = {v: max(28.0, len(v._op) * 6.5 + 12) if v._first is not None else 0.0 for v in order}
     col_op = {d: max(op_w[v] for v in vs) for d, vs in columns.items()}
     col_w = {d: col_op[d] + link + max(sum(widths[v]) for v in vs) for d, vs in columns.items()}
     skips = any(depth[v] - depth[p] > 1 for v in order for p, _ in _parents(v))
@@ -175,7 +175,7 @@ def _plain_svg(order, names, grad_of, rankdir, highlight):
             if cx < bx + total - 1:
                 out.append(f'<line x1="{cx:.1f}" y1="{py:.1f}" x2="{cx:.1f}" y2="{py + box_h:.1f}" stroke="black"/>')
         in_x = bx
-        if v._a is not None:
+        if v._first is not None:
             rx = op_w[v] / 2
             ox = bx - link - rx
             in_x = ox - rx

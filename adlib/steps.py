@@ -80,12 +80,12 @@ def _formula(node, name, parent_names):
     if len(args) == 2:
         return f"{name} = {args[0]} {op} {args[1]}"
     # one operand was a plain number c: tell which side from the local derivative
-    x, local = args[0], node._da
+    x, local = args[0], node._d_first
     if op == "*":
         return f"{name} = {x} * {_fmt(local)}"
     if op == "-" and local < 0:
         return f"{name} = c - {x}"
-    if op == "/" and node.data != node._a.data * local:
+    if op == "/" and node.data != node._first.data * local:
         return f"{name} = c / {x}"
     if op == "**":
         return f"{name} = c ** {x}"
@@ -113,7 +113,7 @@ def _pretty(source, names):
 def _local_formula(node, parent, names):
     """∂node/∂parent in names ("2·y", "x", "cos(y)"), or "" where a number operand hides its side."""
     op = node._op
-    if node._b is None:
+    if node._second is None:
         rule = _UNARY_BY_OP.get(op)
         if rule is not None and rule.source is not None:
             return _pretty(rule.source, {"x": names[parent], "ans": names[node]})
@@ -125,8 +125,8 @@ def _local_formula(node, parent, names):
     rule = _BINARY_BY_SYMBOL.get(op)
     if rule is None or None in rule.sources[1:]:
         return ""
-    slot_names = {"a": names[node._a], "b": names[node._b], "ans": names[node]}
-    terms = [_pretty(source, slot_names) for source, operand in zip(rule.sources[1:], (node._a, node._b))
+    slot_names = {"a": names[node._first], "b": names[node._second], "ans": names[node]}
+    terms = [_pretty(source, slot_names) for source, operand in zip(rule.sources[1:], (node._first, node._second))
              if operand is parent]
     if len(terms) == 2 and terms[0] == terms[1]:
         return f"2\u00b7{terms[0]}"

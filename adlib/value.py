@@ -88,10 +88,10 @@ class Value:
     (10.0, 6.0)
     """
 
-    # _a, _b: the first and second parent (a Value, or None: a leaf, or a number operand);
-    # _da, _db: d(self)/d(_a) and d(self)/d(_b), plain floats read from adlib.rules;
+    # _first, _second: the parents (Values, or None: a leaf, or a number operand);
+    # _d_first, _d_second: d(self)/d(_first) and d(self)/d(_second), floats from adlib.rules;
     # _seen_by: the token of the last backward() walk that reached this node (see _walk)
-    __slots__ = ("data", "grad", "_a", "_b", "_da", "_db", "_op", "_seen_by", "_label")
+    __slots__ = ("data", "grad", "_first", "_second", "_d_first", "_d_second", "_op", "_seen_by", "_label")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy.exp(v) and friends work on a Value; a numpy array mixed with a Value is refused."""
@@ -114,7 +114,7 @@ class Value:
     def __init__(self, data, _children=(), _op="", label=""):
         self.data = data if type(data) is float else _number(data, "Value(data)")
         self.grad = 0.0
-        self._a = self._b = None
+        self._first = self._second = None
         self._op = _op if type(_op) is str else str(_op)
         self._seen_by = None
         if label:
@@ -126,16 +126,20 @@ class Value:
             parents = tuple(_children)
             if len(parents) > 2 or not all(isinstance(p, Value) for p in parents):
                 raise TypeError("Value(data, _children): _children must be up to two Values")
-            self._a = parents[0]
-            self._b = parents[1] if len(parents) == 2 else None
-            self._da = self._db = None   # unknown: backward() says so
+            self._first = parents[0]
+            self._second = parents[1] if len(parents) == 2 else None
+            self._d_first = self._d_second = None   # unknown: backward() says so
             self._op = str(_op) or "?"
 
     # -- micrograd's attributes --------------------------------------------
     @property
     def _prev(self):
         """The set of Values this one was computed from (micrograd's ``_prev``)."""
-        return {p for p in (self._a, self._b) if p is not None}
+        return {p for p in (self._first, self._second) if p is not None}
+
+    # The short names notebook 05 uses to rewire a node by hand (a -> b -> c -> a)
+    _a = property(lambda self: self._first, lambda self, v: setattr(self, "_first", v))
+    _da = property(lambda self: self._d_first, lambda self, d: setattr(self, "_d_first", d))
 
     @property
     def label(self):
@@ -188,7 +192,7 @@ class Value:
         """
         if type(grad) is not float:
             grad = _number(grad, "Value.backward(grad)")
-        if self._a is None:           # a leaf: d self / d self = 1, nothing else to do
+        if self._first is None:           # a leaf: d self / d self = 1, nothing else to do
             self.grad += grad
             return
         order = _walk(self, object(), [])
@@ -196,12 +200,12 @@ class Value:
         try:
             for v in reversed(order):     # every user of v has passed its gradient to v by now
                 g = v.grad
-                v._a.grad += v._da * g
-                b = v._b
+                v._first.grad += v._d_first * g
+                b = v._second
                 if b is not None:
-                    b.grad += v._db * g
+                    b.grad += v._d_second * g
         except TypeError:
-            if v._da is None:
+            if v._d_first is None:
                 raise ValueError(f"Value.backward: the node {v!r} (op {v._op!r}) was built with "
                                  "Value(data, _children, _op), so adlib does not know its local "
                                  "derivatives; build it with Value's operators or adlib.exp etc.") from None
@@ -210,10 +214,10 @@ class Value:
     def _backward(self):
         """Push this node's grad to its parents once (micrograd's per-node step, for stepping by hand)."""
         g = self.grad
-        if self._a is not None:
-            self._a.grad += self._da * g
-        if self._b is not None:
-            self._b.grad += self._db * g
+        if self._first is not None:
+            self._first.grad += self._d_first * g
+        if self._second is not None:
+            self._second.grad += self._d_second * g
 
 
 
@@ -276,10 +280,10 @@ def _walk(root, done, order):
     stack = []
     v = root
     while True:
-        parent = v._b
-        if parent is None or parent._seen_by is done or parent._a is None:
-            parent = v._a
-            if parent._seen_by is done or parent._a is None:
+        parent = v._second
+        if parent is None or parent._seen_by is done or parent._first is None:
+            parent = v._first
+            if parent._seen_by is done or parent._first is None:
                 v.grad = 0.0         # v is finished: every parent is a leaf or finished
                 order.append(v)
                 if not stack:
@@ -326,6 +330,6 @@ def zero_grad(root):
 
 def parents(v):
     """The Values ``v`` was computed from, first operand first (no parents: a leaf)."""
-    if v._a is None:
+    if v._first is None:
         return ()
-    return (v._a,) if v._b is None else (v._a, v._b)
+    return (v._first,) if v._second is None else (v._first, v._second)

@@ -37,11 +37,11 @@ def _require_value(v, what):
 
 def _parents(v):
     """(parent, local derivative) for each operand edge of v, first operand first."""
-    if v._a is None:
+    if v._first is None:
         return ()
-    if v._b is None:
-        return ((v._a, v._da),)
-    return ((v._a, v._da), (v._b, v._db))
+    if v._second is None:
+        return ((v._first, v._d_first),)
+    return ((v._first, v._d_first), (v._second, v._d_second))
 
 
 def node_names(root, order=None):

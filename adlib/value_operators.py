@@ -8,8 +8,8 @@ never a second copy of them (tests/test_rules.py checks them against the generic
 rules, bit for bit).
 
 >>> from adlib import rules
->>> print(_assign("_da", _expression(rules.BINARY["mul"].sources[1], "d_a", "a, b, ans"), "    "))
-out._da = b
+>>> print(_assign("_d_first", _expression(rules.BINARY["mul"].sources[1], "d_a", "a, b, ans"), "    "))
+out._d_first = b
 """
 from __future__ import annotations
 
@@ -43,9 +43,9 @@ def {method}(self, other):
     out._seen_by = None
     out.data = ans
     out.grad = 0.0
-    out._a = self
+    out._first = self
     {set_da}
-    out._b = parent
+    out._second = parent
     if parent is not None:
         {set_db}
     out._op = {op}
@@ -68,8 +68,8 @@ def {method}(self):
     out._seen_by = None
     out.data = ans
     out.grad = 0.0
-    out._a = self
-    out._b = None
+    out._first = self
+    out._second = None
     {set_da}
     out._op = {op!r}
     return out
@@ -123,18 +123,18 @@ def binary_methods(rule, value_class, fallback):
                   if rule.name == "pow" else op)
     forward = _compile(_BINARY_TEMPLATE.format(
         method="forward", number="b", value_case=_VALUE_OPERAND, general="self, other", own="a",
-        apply=apply, set_da=_assign("_da", d_a, "    "), set_db=_assign("_db", d_b, "        "),
+        apply=apply, set_da=_assign("_d_first", d_a, "    "), set_db=_assign("_d_second", d_b, "        "),
         op=forward_op), "forward", **names)
     reflected = _compile(_BINARY_TEMPLATE.format(
         method="reflected", number="a", value_case="", general="other, self", own="b",
-        apply=apply, set_da=_assign("_da", d_b, "    "), set_db="pass", op=op), "reflected", **names)
+        apply=apply, set_da=_assign("_d_first", d_b, "    "), set_db="pass", op=op), "reflected", **names)
     return forward, reflected
 
 
 def unary_method(rule, value_class):
     """v.<name>() for one Rule, with its local derivative from the rule."""
     derivative = _expression(rule.source, "derivative", "x, ans")
-    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, set_da=_assign("_da", derivative, "    "),
+    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, set_da=_assign("_d_first", derivative, "    "),
                                              op=_OP_NAMES.get(rule.name, rule.name)), rule.name,
                       scalar=rule.scalar or rule.on_float, on_float=rule.on_float, derivative=rule.derivative,
                       Value=value_class)

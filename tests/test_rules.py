@@ -238,7 +238,7 @@ def test_value_nodes_carry_the_generic_derivatives(x):
         want, want_warn = _run(rule.derivative, float(x), ans)
         node, got_warn = _run(lambda: adlib.Value(x)._apply_rule(rule))
         assert _same_float(node.data, float(ans)), (name, x)
-        assert _same_float(node._da, float(want)), (name, x, node._da, want)
+        assert _same_float(node._d_first, float(want)), (name, x, node._d_first, want)
         assert got_warn[-len(want_warn) or len(got_warn):] == want_warn or not want_warn, (name, x)
 
 
@@ -253,9 +253,9 @@ def _check_partials(name, a, b):
     right, _ = _run(lambda: getattr(adlib.Value(b), op.replace("__", "__r", 1))(a))
     for node in (both, left, right):
         assert _same_float(node.data, float(ans)), (name, a, b, node.data, ans)
-    assert _same_float(both._da, float(want[0][0])) and _same_float(both._db, float(want[1][0])), (name, a, b)
-    assert _same_float(left._da, float(want[0][0])), (name, a, b, left._da, want[0][0])
-    assert _same_float(right._da, float(want[1][0])), (name, a, b, right._da, want[1][0])
+    assert _same_float(both._d_first, float(want[0][0])) and _same_float(both._d_second, float(want[1][0])), (name, a, b)
+    assert _same_float(left._d_first, float(want[0][0])), (name, a, b, left._d_first, want[0][0])
+    assert _same_float(right._d_first, float(want[1][0])), (name, a, b, right._d_first, want[1][0])
 
 
 @pytest.mark.parametrize("name", sorted(BINARY))

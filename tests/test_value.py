@@ -430,7 +430,7 @@ def test_backward_visits_every_shape_in_the_order_backward_steps_explains(shape)
     expected = adlib.backward_steps(v).grads
     nodes = adlib.topological_order(v)
     assert [n.grad for n in nodes] == [expected[n] for n in nodes]
-    inner = [n for n in nodes if n._a is not None]
+    inner = [n for n in nodes if n._first is not None]
     assert _walk(v, object(), []) == inner        # the same order, restricted to inner nodes
 
 
@@ -450,11 +450,11 @@ def test_local_derivatives_are_the_tables_generic_partials():
             x = Value(a)
             for n in (2, 3, -1, 0.5, -2.5, 2.0):
                 p = x ** n
-                assert same(p._da, float(d_pow[0](a, n, p.data))), (a, n)
+                assert same(p._d_first, float(d_pow[0](a, n, p.data))), (a, n)
             r = x.relu()
-            assert same(r._da, float(UNARY["relu"].derivative(a, r.data))), a
+            assert same(r._d_first, float(UNARY["relu"].derivative(a, r.data))), a
             for b in points:
                 q = x / Value(b)
-                assert same(q._da, d_div[0](a, b, q.data)) and same(q._db, d_div[1](a, b, q.data)), (a, b)
+                assert same(q._d_first, d_div[0](a, b, q.data)) and same(q._d_second, d_div[1](a, b, q.data)), (a, b)
                 c = x / b
-                assert same(c._da, d_div[0](a, b, c.data)), (a, b)
+                assert same(c._d_first, d_div[0](a, b, c.data)), (a, b)
