@@ -313,8 +313,8 @@ def _may_add_into(tangent, partial, dot, term):
 
 
 def _seed(x, tangent, tag, what):
-    x = _check_part(x, f"{what} primal", op=what)
-    tangent = _check_part(tangent, f"{what} tangent", op=what)
+    x = _check_part(x, "primal", op=what)
+    tangent = _check_part(tangent, "tangent", op=what)
     if np.shape(tangent) != np.shape(x):
         raise ValueError(f"{what}: the tangent has shape {np.shape(tangent)} but the primal has shape {np.shape(x)}; "
                          "they must match")
