@@ -379,3 +379,10 @@ def test_more_numbers_too_large_for_a_float():
 def test_a_wrong_argnum_is_refused_when_the_function_is_made(make, argnum):
     with pytest.raises((TypeError, ValueError), match=rf"{make.__name__.replace('value_and_', '')}.*argnum"):
         make(f_sum, argnum)
+
+
+def test_an_index_out_of_range_is_an_index_error_and_a_value_error():
+    for call in (lambda: anp.getitem(X, 5), lambda: adlib.grad(lambda x: x[5])(X)):
+        with pytest.raises(IndexError, match="getitem.*5") as info:
+            call()
+        assert isinstance(info.value, ValueError)
