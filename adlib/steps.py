@@ -20,14 +20,16 @@ class Step:
     """One step of backpropagation: ``grad[node] += local * upstream``.
 
     ``consumer`` is the node that used ``node`` (None for the first step, which
-    sets the output's own gradient to 1); ``local`` is ∂consumer/∂node, the whole
-    local derivative (for y * y, 2y: a node used twice by one consumer still gets
-    one step), ``upstream`` the consumer's (already complete) gradient,
-    ``contribution`` their product and ``grad`` the node's gradient after this step.
-    ``slot_locals`` are the partial derivatives of the operand slots ``node`` fills
-    (two for y * y) that add up to ``local``; ``local_formula`` is ``local`` in the
-    operands' names ("2·y"); ``use`` of ``uses`` counts the consumers of ``node``:
-    the contributions of all of them add up to its gradient.
+    sets the output's own gradient to 1); ``local`` is what this step multiplies by,
+    ``upstream`` the consumer's (already complete) gradient, ``contribution`` their
+    product and ``grad`` the node's gradient after this step.
+
+    A step is one message, one use of ``node`` as an operand.  Usually ``local`` is the
+    whole local derivative ∂consumer/∂node; when ``node`` fills several operands of one
+    consumer (y in y * y), each use sends its own message and ``local`` is that use's
+    ``part`` (1, 2, ...) of it: ``whole_local`` is their sum, ∂consumer/∂node (2y), and
+    ``local_formula`` says it in the operands' names ("2·y").  ``use`` of ``uses``
+    counts the messages ``node`` receives, from ``consumers`` consumers: they add up.
     """
     index: int
     node: object
@@ -40,21 +42,30 @@ class Step:
     contribution: float
     grad: float
     names_of_parents: tuple = ()
-    slot_locals: tuple = ()
+    whole_local: float = 0.0
     local_formula: str = ""
+    part: int = 0
+    parts: int = 1
     use: int = 1
     uses: int = 1
+    consumers: int = 1
 
     def text(self, output="out"):
         """The step as one line, numbered from 1 (``index`` counts from 0, as the list does)."""
         if self.consumer is None:
             return f"{self.index + 1:>3}. d{output}/d{self.name} = 1   (the output, with respect to itself)"
-        local = f"\u2202{self.consumer_name}/\u2202{self.name}"
+        whole = f"\u2202{self.consumer_name}/\u2202{self.name}"
+        local = whole if self.parts == 1 else f"(part {self.part} of {whole})"
         why = _formula(self.consumer, self.consumer_name, self.names_of_parents)
-        if self.local_formula and self.local_formula != _fmt(self.local):
-            why += f", {local} = {self.local_formula} = {_fmt(self.local)}"
+        if self.parts > 1:
+            why += (f": {self.name} is both operands, so {whole} = {self.local_formula or '...'} = "
+                    f"{_fmt(self.whole_local)} arrives in {self.parts} parts, one per use")
+        elif self.local_formula and self.local_formula != _fmt(self.local):
+            why += f", {whole} = {self.local_formula} = {_fmt(self.local)}"
         if self.uses > 1:
-            why += (f"; {self.name} has {self.uses} consumers, their contributions add up "
+            senders = ("" if self.consumers == self.uses else ", all from one consumer" if self.consumers == 1
+                       else f", from {self.consumers} consumers")
+            why += (f"; {self.name} receives {self.uses} contributions{senders}: they add up "
                     f"({self.use} of {self.uses})")
         return (f"{self.index + 1:>3}. d{output}/d{self.name} += {local} * d{output}/d{self.consumer_name} = "
                 f"{_fmt(self.local)} * {_fmt(self.upstream)} = {_fmt(self.contribution)}   "
@@ -185,9 +196,9 @@ def backward_steps(root):
     """Explain ``root.backward()`` step by step; returns :class:`BackwardSteps`.
 
     Nodes are finished in the order backpropagation visits them (reverse
-    topological order); each receives one step per consumer, in the order its
-    consumers were visited, with the consumer's whole local derivative (for
-    y * y, 2y in one step).  The gradients it reports are exactly the floats ``backward()``
+    topological order); each receives one step per use (a message), in the order its
+    consumers were visited; a step says the consumer's whole local derivative (for
+    y * y, 2y, which arrives as two messages of y each).  The gradients it reports are exactly the floats ``backward()``
     computes (same additions in the same order), starting from zero everywhere;
     the Values' own ``.grad`` fields are left alone.
 
@@ -195,13 +206,15 @@ def backward_steps(root):
     >>> [s.name for s in backward_steps((W * x + b).relu())][-3:]
     ['W', 'x', 'b']
     >>> y = Value(0.5, label="y"); u = y * y; u.label = "u"
-    >>> print(backward_steps(u)[1].text("u"))
-      2. du/dy += ∂u/∂y * du/du = 1 * 1 = 1   -> du/dy = 1   (u = y * y, ∂u/∂y = 2·y = 1)
+    >>> print(backward_steps(u)[1].text("u"))  # doctest: +NORMALIZE_WHITESPACE
+      2. du/dy += (part 1 of ∂u/∂y) * du/du = 0.5 * 1 = 0.5   -> du/dy = 0.5   (u = y * y: y is both
+      operands, so ∂u/∂y = 2·y = 1 arrives in 2 parts, one per use; y receives 2 contributions, all from
+      one consumer: they add up (1 of 2))
     """
     _require_value(root, "backward_steps")
     order = topological_order(root)
     names = node_names(root, order)
-    users = {v: {} for v in order}      # node -> {consumer: the partials of the slots it fills}
+    users = {v: {} for v in order}      # node -> {consumer: the partials of the operands it fills}
     for v in reversed(order):
         for parent, local in _parents(v):
             if local is None:
@@ -210,17 +223,22 @@ def backward_steps(root):
             users[parent].setdefault(v, []).append(local)
     grads = {v: 0.0 for v in order}
     grads[root] = 1.0
-    steps = [Step(0, root, names[root], None, "", root._op, 1.0, 1.0, 1.0, 1.0)]
+    steps = [Step(0, root, names[root], None, "", root._op, 1.0, 1.0, 1.0, 1.0, whole_local=1.0)]
     for v in reversed(order):
-        for use, (user, slots) in enumerate(users[v].items(), start=1):
+        uses = sum(len(parts) for parts in users[v].values())
+        use = 0
+        for user, parts in users[v].items():
             upstream = grads[user]
-            for partial in slots:             # backward()'s own additions, one per slot
-                grads[v] += partial * upstream
-            local = slots[0] if len(slots) == 1 else slots[0] + slots[1]
-            steps.append(Step(len(steps), v, names[v], user, names[user], user._op,
-                              local, upstream, local * upstream, grads[v],
-                              tuple(names[p] for p, _ in _parents(user)), tuple(slots),
-                              _local_formula(user, v, names), use, len(users[v])))
+            formula = _local_formula(user, v, names)
+            whole = parts[0] if len(parts) == 1 else parts[0] + parts[1]
+            for k, local in enumerate(parts, start=1):    # backward()'s own additions, one per use
+                use += 1
+                contribution = local * upstream
+                grads[v] += contribution
+                steps.append(Step(len(steps), v, names[v], user, names[user], user._op,
+                                  local, upstream, contribution, grads[v],
+                                  tuple(names[p] for p, _ in _parents(user)), whole, formula,
+                                  k if len(parts) > 1 else 0, len(parts), use, uses, len(users[v])))
     return BackwardSteps(steps, root, order, names)
 
 

@@ -218,9 +218,10 @@ def test_nan_and_inf_are_drawn():
     assert "nan" in d.svg and "inf" in d.svg
 
 
-def test_a_step_states_the_whole_local_derivative_of_each_distinct_parent():
-    """y * y is one consumer of y: one step, ∂u2/∂y = 2·y (not two steps of y each), and a node
-    with several consumers says that their contributions add up (issue 13)."""
+def test_a_step_states_the_whole_local_derivative_never_a_slot_partial():
+    """y * y uses y twice: two messages of y each, and the printout says that the local
+    derivative ∂u2/∂y is their sum 2y (never that it is 0.5), and that every message y
+    receives, from all its consumers, adds up (issue 13)."""
     y = Value(0.5, label="y")
     u1 = adlib.sin(y)
     u1.label = "u1"
@@ -230,13 +231,17 @@ def test_a_step_states_the_whole_local_derivative_of_each_distinct_parent():
     loss.label = "loss"
     steps = backward_steps(loss)
     y_steps = [s for s in steps if s.node is y]
-    assert [s.consumer_name for s in y_steps] == ["u1", "u2"]
-    square = y_steps[1]
-    assert square.local == 2 * 0.5 and square.slot_locals == (0.5, 0.5) and square.local_formula == "2\u00b7y"
+    assert [s.consumer_name for s in y_steps] == ["u1", "u2", "u2"]
+    assert [(s.part, s.parts, s.local, s.whole_local) for s in y_steps[1:]] == [(1, 2, 0.5, 1.0), (2, 2, 0.5, 1.0)]
+    assert y_steps[1].local_formula == "2\u00b7y"
+    assert [(s.use, s.uses, s.consumers) for s in y_steps] == [(1, 3, 2), (2, 3, 2), (3, 3, 2)]
     text = steps.text().splitlines()
     assert [line.split(".")[0].strip() for line in text] == [str(k) for k in range(1, len(steps) + 1)]
-    assert "\u2202u2/\u2202y = 2\u00b7y = 1;" in text[4] and "0.5" not in text[4]
-    assert "y has 2 consumers, their contributions add up (2 of 2)" in text[4]
+    for line in text[4:6]:
+        assert "\u2202u2/\u2202y = 2\u00b7y = 1 arrives in 2 parts" in line
+        assert "\u2202u2/\u2202y * " not in line and "\u2202u2/\u2202y = 0.5" not in line
+    assert "(part 1 of \u2202u2/\u2202y) * dloss/du2 = 0.5 * 1 = 0.5" in text[4]
+    assert "y receives 3 contributions, from 2 consumers: they add up (3 of 3)" in text[5]
     assert "\u2202u1/\u2202y = cos(y) = 0.877583" in text[3]
     loss.backward()
     assert steps.grad_of("y") == y.grad == math.cos(0.5) + 1.0   # the same float as backward()
