@@ -14,6 +14,11 @@ settings.register_profile(
     "ci", max_examples=60, deadline=None, derandomize=True, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
+# A search for rare failures (a flaky tolerance): pytest --hypothesis-profile=thorough
+settings.register_profile(
+    "thorough", max_examples=2000, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import adlib
 from adlib.rules import BINARY, UNARY
+from tolerances import assert_central_close
 
 # A safe domain for each rule: where it is smooth and its values are moderate.
 DOMAINS = {
@@ -79,7 +80,7 @@ def test_rule_agrees_four_ways(name, domain, u):
     scale = max(1.0, abs(exact))
     assert forward == pytest.approx(exact, rel=1e-12, abs=1e-12 * scale)
     assert cstep == pytest.approx(exact, rel=1e-12, abs=1e-12 * scale)
-    assert central == pytest.approx(exact, rel=1e-6, abs=1e-7 * scale)
+    assert_central_close(central, exact, f, x)
 
 
 @pytest.mark.parametrize("name", sorted(UNARY))
@@ -110,8 +111,17 @@ def test_binary_partials_agree_with_central_differences(name, a, b):
     rule = BINARY[name]
     ans = rule.apply(a, b)
     d_a, d_b = rule.partials
-    assert d_a(a, b, ans) == pytest.approx(adlib.central_difference(lambda t: rule.apply(t, b), a), rel=1e-6)
-    assert d_b(a, b, ans) == pytest.approx(adlib.central_difference(lambda t: rule.apply(a, t), b), rel=1e-6)
+    along_a, along_b = (lambda t: rule.apply(t, b)), (lambda t: rule.apply(a, t))
+    assert_central_close(adlib.central_difference(along_a, a), d_a(a, b, ans), along_a, a)
+    assert_central_close(adlib.central_difference(along_b, b), d_b(a, b, ans), along_b, b)
+
+
+@pytest.mark.parametrize("name", sorted(BINARY))
+@pytest.mark.parametrize("a, b", [(0.999999, 1.0), (1.0, 1.0), (1.0 + 2 ** -40, 2.5), (1.000001, 0.2)])
+def test_binary_partials_agree_near_a_zero_derivative(name, a, b):
+    """Where a partial is near 0 and the function is not (d/db a^b at a = 1), the rounding of
+    the central difference dominates: seen failing at a = 0.999999, b = 1 with a relative tolerance."""
+    test_binary_partials_agree_with_central_differences.hypothesis.inner_test(name, a, b)
 
 
 # -- stability and conventions ------------------------------------------------
