@@ -19,6 +19,12 @@ def make_moons(n=100, noise=0.1, seed=0):
     0/1: ``y01 = (y + 1) // 2``).  Points are shuffled; ``noise`` is the standard
     deviation of Gaussian noise added to each coordinate.  The same
     ``(n, noise, seed)`` always gives the same arrays.
+
+    >>> X, y = make_moons(100, noise=0.1, seed=0)
+    >>> X.shape, y.shape, int((y == -1).sum()), int((y == 1).sum())
+    ((100, 2), (100,), 50, 50)
+    >>> bool(np.all(make_moons(100, seed=0)[0] == X))
+    True
     """
     n = validate.size(n, "make_moons", "n (the number of points)", minimum=2)
     noise = validate.finite_number(noise, "make_moons", "noise", nonnegative=True)

@@ -81,7 +81,25 @@ def _lr(lr, what):
 
 
 class Module:
-    """Something with parameters: ``parameters()`` and ``zero_grad()``."""
+    """Something with parameters: ``parameters()`` and ``zero_grad()``.
+
+    Subclass it and list your Values in ``parameters()``; ``zero_grad()`` then works:
+
+    >>> from adlib import Value
+    >>> class Line(Module):                      # y = a x + b
+    ...     def __init__(self):
+    ...         self.a, self.b = Value(2.0), Value(1.0)
+    ...     def __call__(self, x):
+    ...         return self.a * x + self.b
+    ...     def parameters(self):
+    ...         return [self.a, self.b]
+    >>> line = Line()
+    >>> line(3.0).backward()                     # dy/da = x = 3, dy/db = 1
+    >>> [p.grad for p in line.parameters()]
+    [3.0, 1.0]
+    >>> line.zero_grad(); [p.grad for p in line.parameters()]
+    [0.0, 0.0]
+    """
 
     def zero_grad(self):
         """Set every parameter's ``.grad`` to 0 (``backward()`` adds to it)."""
@@ -93,7 +111,17 @@ class Module:
 
 
 class Neuron(Module):
-    """relu(w . x + b) with ``nin`` weights drawn uniformly from [-1, 1] and bias 0."""
+    """relu(w . x + b) with ``nin`` weights drawn uniformly from [-1, 1] and bias 0.
+
+    With w = (1, -2), b = 0.5 and x = (3, 1): w . x + b = 1.5, and relu passes it:
+
+    >>> n = Neuron(2)
+    >>> n.w[0].data, n.w[1].data, n.b.data = 1.0, -2.0, 0.5
+    >>> out = n([3.0, 1.0]); out.data
+    1.5
+    >>> out.backward(); [w.grad for w in n.w], n.b.grad    # d out / d w = x, d out / d b = 1
+    ([3.0, 1.0], 1.0)
+    """
 
     def __init__(self, nin, nonlin=True, seed=None, name="n"):
         nin = _count(nin, "Neuron(nin)")
@@ -120,7 +148,14 @@ class Neuron(Module):
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs; one output is returned unwrapped."""
+    """``nout`` neurons reading the same ``nin`` inputs; one output is returned unwrapped.
+
+    3 neurons of 2 inputs: 3 x (2 weights + 1 bias) = 9 parameters, 3 outputs:
+
+    >>> layer = Layer(2, 3, seed=0)
+    >>> len(layer.parameters()), len(layer([1.0, -1.0]))
+    (9, 3)
+    """
 
     def __init__(self, nin, nout, seed=None, name="L", **kwargs):
         rng = _rng(seed, "Layer")
@@ -146,7 +181,14 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """A multilayer perceptron: ``MLP(2, [16, 16, 1])``; the last layer is linear."""
+    """A multilayer perceptron: ``MLP(2, [16, 16, 1])``; the last layer is linear.
+
+    (2 + 1) 16 + (16 + 1) 16 + (16 + 1) 1 = 337 parameters; one output, a Value:
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> len(model.parameters()), type(model([0.5, -1.0])).__name__
+    (337, 'Value')
+    """
 
     def __init__(self, nin, nouts, seed=None):
         if isinstance(nouts, (numbers.Integral, np.integer)):
@@ -187,7 +229,18 @@ def sgd_step(params, lr):
 
 
 class SGD:
-    """Stochastic gradient descent: ``opt = SGD(model.parameters(), lr=0.1); opt.step(); opt.zero_grad()``."""
+    """Stochastic gradient descent: ``opt = SGD(model.parameters(), lr=0.1); opt.step(); opt.zero_grad()``.
+
+    One step on L(w) = w² from w = 1: dL/dw = 2, so w becomes 1 - 0.1 · 2 = 0.8:
+
+    >>> from adlib import Value
+    >>> w = Value(1.0)
+    >>> opt = SGD([w], lr=0.1)
+    >>> (w * w).backward(); opt.step(); round(w.data, 12)
+    0.8
+    >>> opt.zero_grad(); w.grad
+    0.0
+    """
 
     def __init__(self, params, lr=0.1):
         self.params = _values(params, "SGD")

@@ -44,6 +44,13 @@ def error_model(method, h, f0=1.0, d1=1.0, d2=1.0, d3=1.0, eps=EPS):
     forward/backward:  |f''| h / 2    + 2 eps |f| / h
     central:           |f'''| h^2 / 6 + eps |f| / h
     complex step:      |f'''| h^2 / 6 + eps |f'|      (no subtraction, so no 1/h term)
+
+    At h = 1e-5 with |f| = |f'''| = 1 a central difference loses h²/6 ≈ 1.7e-11 to
+    truncation and eps/h ≈ 2.2e-11 to rounding:
+
+    >>> truncation, rounding, total = error_model("central", 1e-5)
+    >>> print(f"{float(truncation):.2e} {float(rounding):.2e} {float(total):.2e}")
+    1.67e-11 2.22e-11 3.89e-11
     """
     _check_method(method, "error_model")
     h = validate.real_array(h, "error_model", "the step h")
@@ -70,6 +77,9 @@ def optimal_step(method, f0=1.0, d2=1.0, d3=1.0, eps=EPS):
     forward/backward: h* = 2 sqrt(eps |f| / |f''|)      (about sqrt(eps))
     central:          h* = cbrt(3 eps |f| / |f'''|)      (about cbrt(eps))
     complex step:     any small h; 1e-20 is used.
+
+    >>> print(f"{float(optimal_step('forward')):.2e}  {optimal_step('central'):.2e}")   # 2 sqrt(eps), cbrt(3 eps)
+    2.98e-08  8.73e-06
     """
     _check_method(method, "optimal_step")
     f0, d2, d3 = (abs(validate.real_number(v, "optimal_step", n)) or 1.0 for v, n in
@@ -167,7 +177,15 @@ def _scalar_f(f, op):
 
 
 def forward_difference(f, x, h=None):
-    """f'(x) ≈ (f(x + h) - f(x)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
+    """f'(x) ≈ (f(x + h) - f(x)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|).
+
+    sin'(1) = cos(1) = 0.5403..., found to about 1e-8 (h ≈ 1.5e-8):
+
+    >>> import math
+    >>> d = forward_difference(math.sin, 1.0)
+    >>> round(d, 6), abs(d - math.cos(1.0)) < 1e-7
+    (0.540302, True)
+    """
     _check_f(f, "forward_difference")
     x = _check_point(x, "forward_difference")
     h = _exact_step(x, default_step("forward", x)) if h is None else _check_step(h, "forward_difference")
@@ -175,7 +193,15 @@ def forward_difference(f, x, h=None):
 
 
 def backward_difference(f, x, h=None):
-    """f'(x) ≈ (f(x) - f(x - h)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|)."""
+    """f'(x) ≈ (f(x) - f(x - h)) / h; error O(h).  Default h = sqrt(eps) max(1, |x|).
+
+    sin'(1) = cos(1) = 0.5403..., found to about 1e-8 (h ≈ 1.5e-8):
+
+    >>> import math
+    >>> d = backward_difference(math.sin, 1.0)
+    >>> round(d, 6), abs(d - math.cos(1.0)) < 1e-7
+    (0.540302, True)
+    """
     _check_f(f, "backward_difference")
     x = _check_point(x, "backward_difference")
     h = -_exact_step(x, -default_step("backward", x)) if h is None else _check_step(h, "backward_difference")
@@ -183,7 +209,15 @@ def backward_difference(f, x, h=None):
 
 
 def central_difference(f, x, h=None):
-    """f'(x) ≈ (f(x + h) - f(x - h)) / (2h); error O(h^2).  Default h = cbrt(eps) max(1, |x|)."""
+    """f'(x) ≈ (f(x + h) - f(x - h)) / (2h); error O(h^2).  Default h = cbrt(eps) max(1, |x|).
+
+    sin'(1) = cos(1), found to about 1e-11 (h ≈ 6e-6), a thousand times closer than forward:
+
+    >>> import math
+    >>> d = central_difference(math.sin, 1.0)
+    >>> round(d, 9), abs(d - math.cos(1.0)) < 1e-10
+    (0.540302306, True)
+    """
     _check_f(f, "central_difference")
     x = _check_point(x, "central_difference")
     h = _exact_step(x, default_step("central", x)) if h is None else _check_step(h, "central_difference")
@@ -194,6 +228,12 @@ def complex_step(f, x, h=1e-20):
     """f'(x) ≈ Im f(x + ih) / h; error O(h^2) with no cancellation, so exact to rounding at h = 1e-20.
 
     f must accept complex input: write it with adlib's functions or numpy, not ``math``.
+
+    sin'(1) = cos(1) to the last digit or so, since nothing is subtracted:
+
+    >>> import math
+    >>> abs(complex_step(np.sin, 1.0) - math.cos(1.0)) < 1e-15
+    True
     """
     op = "complex_step"
     _check_f(f, op)
@@ -258,6 +298,13 @@ def numerical_jacobian(f, x, h=None, method="central"):
 
     For f: R^n -> R^m this is the (m, n) matrix J[i, j] = d f_i / d x_j,
     costing 2n evaluations of f (central) or n + 1 (forward, backward).
+
+    f(x) = (x0 x1, x0 + x1) has J = [[x1, x0], [1, 1]]; at x = (2, 3):
+
+    >>> f = lambda x: np.array([x[0] * x[1], x[0] + x[1]])
+    >>> numerical_jacobian(f, np.array([2.0, 3.0])).round(6)
+    array([[3., 2.],
+           [1., 1.]])
     """
     op = "numerical_jacobian"
     _check_f(f, op)
@@ -306,7 +353,13 @@ def _jacobian(f, x, h, method, y0, op):
 
 
 def numerical_grad(f, x, h=None, method="central"):
-    """The gradient of a scalar f: R^n -> R at x by finite differences, shaped like x."""
+    """The gradient of a scalar f: R^n -> R at x by finite differences, shaped like x.
+
+    f(x) = sum(x²) has gradient 2x:
+
+    >>> numerical_grad(lambda x: np.sum(x ** 2), np.array([1.0, 3.0])).round(6)
+    array([2., 6.])
+    """
     op = "numerical_grad"
     _check_f(f, op)
     _check_method(method, op)
