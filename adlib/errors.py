@@ -5,7 +5,9 @@
 """
 from __future__ import annotations
 
-__all__ = ["returned_none", "BUILD_A_NEW_ARRAY"]
+import numpy as np
+
+__all__ = ["returned_none", "BUILD_A_NEW_ARRAY", "CONVERTED_BY_NUMPY", "COMPARISONS"]
 
 
 def returned_none(what):
@@ -16,3 +18,14 @@ def returned_none(what):
 # What to write instead of x[...] = ... inside a function being differentiated (Dual and traced arrays)
 BUILD_A_NEW_ARRAY = ("build a new array instead (anp.where(mask, new, x), anp.concatenate, "
                      "or anp.stack of a list of pieces)")
+
+# What to do when numpy converts a traced value to plain numbers: a numpy function called on it,
+# or a sampler (rng.normal(mu)), which adlib.numpy does not have: sampling is not differentiable
+CONVERTED_BY_NUMPY = ("inside the function you differentiate, use adlib.numpy (import adlib.numpy as anp) "
+                      "instead of numpy. A random sampler such as rng.normal(mu, sigma) cannot follow "
+                      "gradients, and adlib.numpy has none: reparameterise, drawing eps = rng.normal(size=...) "
+                      "outside the function and writing mu + sigma * eps inside it")
+
+# numpy's comparisons: on a traced value they read its value and give plain booleans, whichever side
+# it is on (ndarray < x works as x > ndarray does)
+COMPARISONS = frozenset({np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal})

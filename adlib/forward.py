@@ -18,9 +18,9 @@ import numbers
 import numpy as np
 
 from . import validate
-from .errors import BUILD_A_NEW_ARRAY, returned_none
+from .errors import BUILD_A_NEW_ARRAY, COMPARISONS, CONVERTED_BY_NUMPY, returned_none
 from .rules import BINARY, UNARY, VALUE_METHODS, elementary
-from .traced import Traced, new_level
+from .traced import Traced, new_level, primal
 
 __all__ = ["Dual", "derivative", "jvp"]
 
@@ -175,8 +175,8 @@ class Dual(Traced):
                         f"overwrites; {BUILD_A_NEW_ARRAY}")
 
     def __array__(self, dtype=None, copy=None):
-        raise TypeError("numpy cannot turn a Dual into an array of numbers without dropping the "
-                        "derivative; use adlib.numpy (import adlib.numpy as anp) or adlib.exp etc.")
+        raise TypeError(f"numpy cannot turn a Dual into an array of numbers without dropping the "
+                        f"derivative; {CONVERTED_BY_NUMPY}")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         if method == "__call__" and not kwargs and ufunc is np.matmul:
@@ -186,6 +186,8 @@ class Dual(Traced):
             return _binary(BINARY[_UFUNC_BINARY[ufunc]], *inputs)
         if method == "__call__" and not kwargs and ufunc.__name__ in _NUMPY_NAMES:
             return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
+        if method == "__call__" and ufunc in COMPARISONS:   # ndarray < d, as d > ndarray: plain booleans
+            return ufunc(*[primal(a) for a in inputs], **kwargs)
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
                         f"(import adlib.numpy as anp) or adlib's elementary functions")
 
@@ -215,6 +217,8 @@ def _operand(x, op):
         return validate.real_number(x, f"Dual {op}", "the operand")
     if isinstance(x, bool) or x is None or isinstance(x, (str, bytes, list, tuple, dict, set)):
         raise TypeError(f"Dual {op}: unsupported operand of type {type(x).__name__} ({x!r:.40})")
+    if isinstance(x, np.ndarray) and x.dtype == bool:
+        return x.astype(float)      # a mask from a comparison (x * (x > 0)): 0 and 1, as numpy and anp read it
     if isinstance(x, np.ndarray) and (x.dtype == object or not np.issubdtype(x.dtype, np.number)):
         raise TypeError(f"Dual {op}: unsupported operand: an array of dtype {x.dtype}")
     if isinstance(x, (numbers.Number, np.ndarray, np.generic)):

@@ -111,8 +111,10 @@ def test_gradients_hessians_and_jacobians_agree_with_autograd(ops, x, constant):
     third_theirs = quietly(autograd.grad(lambda t: agnp.sum(autograd.hessian(f_theirs)(t))), x)
     close(third_ours, third_theirs, "third derivative", ops)
     v = np.linspace(-1.0, 1.0, x.size).reshape(x.shape)
-    close(adlib.jvp(adlib.grad(f_ours), (x,), (v,))[1], H.reshape(x.size, x.size) @ v.ravel(), "jvp(grad)", ops)
-    close(adlib.hvp(f_ours)(x, v), H.reshape(x.size, x.size) @ v.ravel(), "hvp", ops)
+    if np.all(np.isfinite(H)):      # H @ v is no oracle where H overflowed: inf - inf is nan in the product
+        Hv = H.reshape(x.size, x.size) @ v.ravel()
+        close(adlib.jvp(adlib.grad(f_ours), (x,), (v,))[1], Hv, "jvp(grad)", ops)
+        close(adlib.hvp(f_ours)(x, v), Hv, "hvp", ops)
 
 
 @settings(max_examples=40, deadline=None)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import BUILD_A_NEW_ARRAY
+from ..errors import BUILD_A_NEW_ARRAY, COMPARISONS, CONVERTED_BY_NUMPY
 from ..traced import Traced, primal
 
 __all__ = ["ArrayBox", "Node", "DIFFERENTIABLE_NAMES"]
@@ -117,8 +117,7 @@ class ArrayBox(Traced):
 
     def __array__(self, dtype=None, copy=None):
         raise TypeError(f"numpy tried to convert a traced array of shape {self.shape} to a plain array, "
-                        "which would drop its gradient; use adlib.numpy (import adlib.numpy as anp) "
-                        "instead of numpy inside the function you differentiate")
+                        f"which would drop its gradient; {CONVERTED_BY_NUMPY}")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         # ndarray <op> box arrives here; the arithmetic ufuncs are the operators, so allow them
@@ -127,20 +126,36 @@ class ArrayBox(Traced):
             if inputs[0] is self:                   # box.__add__(other), as adlib.numpy installs it
                 return getattr(self, name)(*inputs[1:])
             return getattr(self, reflected)(inputs[0])
+        if method == "__call__" and ufunc in COMPARISONS:   # ndarray < box, as box > ndarray: plain booleans
+            return ufunc(*[primal(a) for a in inputs], **kwargs)
         raise TypeError(f"numpy.{ufunc.__name__} was called on a traced array (shape {self.shape}); "
-                        f"numpy cannot follow gradients: use adlib.numpy instead "
-                        f"(import adlib.numpy as anp; anp.{ufunc.__name__}(...))")
+                        f"numpy cannot follow gradients: {_advice(ufunc.__name__)}")
 
     def __array_function__(self, func, types, args, kwargs):
         name = func.__name__
         if name in _SHAPE_QUERIES:          # asking for a shape is harmless
             return func(*[a._value if type(a) is ArrayBox else a for a in args], **kwargs)
-        hint = (f"anp.{name}(...)" if name in DIFFERENTIABLE_NAMES
-                else f"adlib.numpy has no {name}: build it from anp functions or register it with "
-                     f"adlib.primitive and adlib.defvjp")
         raise TypeError(f"numpy.{name} was called on a traced array (shape {self.shape}); "
-                        f"numpy cannot follow gradients: use adlib.numpy instead "
-                        f"(import adlib.numpy as anp; {hint})")
+                        f"numpy cannot follow gradients: {_advice(name)}")
+
+
+def _advice(name):
+    """What to call instead of numpy's ``name`` on a traced array: anp's, or how to do without."""
+    if name in DIFFERENTIABLE_NAMES:
+        return f"use adlib.numpy instead (import adlib.numpy as anp; anp.{name}(...))"
+    instead = WRITE_INSTEAD.get(name, "build it from anp functions, or register it with adlib.primitive "
+                                      "and adlib.defvjp")
+    return f"adlib.numpy has no {name}: {instead}"
+
+
+# numpy functions adlib.numpy leaves out, and how to write each from what it has
+WRITE_INSTEAD = {
+    "logaddexp": "log(exp(a) + exp(b)) = a + anp.softplus(b - a), which never overflows "
+                 "(or anp.logsumexp over a stacked axis)",
+    "logaddexp2": "log2(2^a + 2^b) = a + anp.softplus((b - a) * log(2)) / log(2)",
+    "log2": "anp.log(x) / np.log(2)",
+    "log10": "anp.log(x) / np.log(10)",
+}
 
 
 def _index_text(index):
