@@ -121,10 +121,15 @@ class Dual(Traced):
     def _apply_primitive(self, prim, args, kwargs):
         """prim(*args) where this Dual's tag is the newest: the value from the real parts,
         the tangent from prim's JVP rules, ẏ = Σ_i ∂y/∂x_i ẋ_i (an adlib.numpy primitive lands here)."""
-        reals, mine = self._peel(prim, args, prim.jvps, prim.jvp_all, "forward-mode rule (JVP)")
-        tangents = [(i, a.dual) for i, a in mine]
+        tag, jvps = self.tag, prim.jvps
+        reals, tangents = list(args), []
+        for i, a in enumerate(args):
+            if type(a) is Dual and a.tag == tag:
+                if prim.jvp_all is None and i not in jvps:
+                    raise a._no_rule(prim, i, "forward-mode rule (JVP)")
+                reals[i] = a.real
+                tangents.append((i, a.dual))
         ans = prim(*reals, **kwargs)
-        jvps = prim.jvps
         if prim.jvp_all is not None:
             tangent = prim.jvp_all(tangents, ans, reals, kwargs)
         elif len(tangents) == 2:

@@ -51,9 +51,13 @@ def _value_and_grad(f, argnum, what):
     """value_and_grad, with errors naming ``what`` (grad, hessian, hvp: what the student called)."""
     validate.function(f, what)
     validate.argnum_kinds(argnum, what)
+    positions = {}      # number of arguments -> (argnum's positions, whether a tuple), checked once
 
     def value_and_grad_f(*args, **kwargs):
-        nums, many = _argnums(argnum, len(args), what, kwargs)
+        checked = positions.get(len(args))
+        if checked is None:
+            checked = positions[len(args)] = _argnums(argnum, len(args), what, kwargs)
+        nums, many = checked
         level, out, leaves = _trace(f, args, kwargs, nums, what)
         value, node = _unbox(out, level, what)
         if np.ndim(value) != 0:

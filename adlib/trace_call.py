@@ -23,7 +23,7 @@ from . import validate
 from .errors import returned_none
 from .forward import Dual
 from .numpy.tracing import ArrayBox, Node
-from .traced import new_level, primal
+from .traced import Traced, new_level, primal
 from .value import Value
 
 __all__ = ["check_input", "trace", "unbox", "as_gradient"]
@@ -31,8 +31,8 @@ __all__ = ["check_input", "trace", "unbox", "as_gradient"]
 
 def check_input(x, what):
     """Refuse inputs that cannot carry a gradient, in a student's words (adlib.validate)."""
-    if type(x) in (ArrayBox, Dual):
-        return x
+    if type(x) in (ArrayBox, Dual) or (type(x) is np.ndarray and x.dtype.kind == "f"):
+        return x                    # traced (it checks itself), or a float array: nothing to refuse
     return validate.differentiable(x, what)
 
 
@@ -98,5 +98,5 @@ def as_gradient(g, x):
 
 def _float_dtype(x):
     """The dtype of x's gradient: x's own float dtype (float32 stays float32), else float64."""
-    dtype = getattr(primal(x), "dtype", None)
+    dtype = getattr(primal(x) if isinstance(x, Traced) else x, "dtype", None)
     return dtype if dtype is not None and dtype.kind == "f" else np.dtype(np.float64)

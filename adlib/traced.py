@@ -19,12 +19,9 @@ import itertools
 
 __all__ = ["Traced", "new_level", "primal", "top_traced"]
 
-_levels = itertools.count(1)
-
-
-def new_level() -> int:
-    """A fresh level (a Dual's tag, a trace's level); later levels nest outside earlier ones."""
-    return next(_levels)
+# new_level(): a fresh level (a Dual's tag, a trace's level); later levels nest outside earlier ones.
+# The counter's own __next__, so drawing a level is no Python call on the way of every grad.
+new_level = itertools.count(1).__next__
 
 
 class Traced:
@@ -34,8 +31,9 @@ class Traced:
 
     * ``_unwrap()``: the value one level down (a Dual's ``real``, a box's value);
     * ``_apply_primitive(prim, args, kwargs)``: ``prim(*args)`` for arguments whose
-      newest level is this one's (forward mode pushes a tangent, reverse mode
-      records a node);
+      newest level is this one's: it replaces the arguments of its own level by their
+      values one level down, calls ``prim`` on those, and forward mode pushes a
+      tangent while reverse mode records a node;
     * ``_kind``: what to call it in an error message ("Dual", "traced array").
 
     adlib.numpy gives this class the array methods (``x @ W``, ``x.T``,
@@ -45,19 +43,10 @@ class Traced:
     __slots__ = ()
     _kind = "traced value"
 
-    def _peel(self, prim, args, rules, rule_for_all, rule_name):
-        """(args one level down, [(argnum, argument)] for the arguments of this one's level),
-        refusing an argument of this level that ``prim`` has no rule for (in ``rules``)."""
-        below = list(args)
-        mine = []
-        for i, a in enumerate(args):
-            if type(a) is type(self) and a.tag == self.tag:
-                below[i] = a._unwrap()
-                mine.append((i, a))
-                if rule_for_all is None and i not in rules:
-                    raise TypeError(f"anp.{prim.name}: no {rule_name} for argument {i} ({a._kind} of shape "
-                                    f"{a.shape}); register one with adlib.{_REGISTER[rule_name]}({prim.name}, ...)")
-        return below, mine
+    def _no_rule(self, prim, argnum, rule_name):
+        """The error for this value reaching argument ``argnum`` of ``prim``, which has no rule for it."""
+        return TypeError(f"anp.{prim.name}: no {rule_name} for argument {argnum} ({self._kind} of shape "
+                         f"{self.shape}); register one with adlib.{_REGISTER[rule_name]}({prim.name}, ...)")
 
 
 _REGISTER = {"gradient rule (VJP)": "defvjp", "forward-mode rule (JVP)": "defjvp"}

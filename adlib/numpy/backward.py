@@ -43,12 +43,8 @@ def toposort(end_node):
     return order
 
 
-def _accumulate(grads, owned, node, g):
-    """grads[node] += g, copying once so a gradient shared with another node is never mutated."""
-    prev = grads.get(node)
-    if prev is None:
-        grads[node] = g
-        return
+def _accumulate(grads, owned, node, g, prev):
+    """grads[node] = prev + g, copying once so a gradient shared with another node is never mutated."""
     if (node in owned and type(prev) is np.ndarray and type(g) is np.ndarray
             and prev.shape == g.shape and prev.dtype == np.result_type(prev, g)):
         prev += g           # in place: this buffer is ours
@@ -68,37 +64,37 @@ def backward(end_node, g, wanted):
         g = grads.pop(node, None)   # freed as soon as it has been passed on
         if g is None:
             continue
-        prim = node.prim
+        prim, parents = node.prim, node.parents
         if prim.vjp_all is not None:
-            argnums = tuple(i for i, _ in node.parents)
-            outs = prim.vjp_all(g, node.ans, node.args, node.kwargs, argnums)
-            for (argnum, parent), pg in zip(node.parents, outs):
-                _accumulate(grads, owned, parent, _checked(pg, parent, prim, argnum))
-            continue
-        for argnum, parent in node.parents:
-            pg = _rule(prim, argnum)(g, node.ans, *node.args, **node.kwargs)
-            _accumulate(grads, owned, parent, _checked(pg, parent, prim, argnum))
+            pgs = prim.vjp_all(g, node.ans, node.args, node.kwargs, tuple(i for i, _ in parents))
+        else:   # x̄_i = vjp_i(ȳ): the rule registered with defvjp for each traced argument
+            vjps = prim.vjps
+            pgs = []
+            for argnum, _ in parents:
+                pgs.append((vjps.get(argnum) or _no_rule(prim, argnum))(g, node.ans, *node.args, **node.kwargs))
+        for (argnum, parent), pg in zip(parents, pgs):
+            if np.shape(pg) != np.shape(parent.ans):
+                _refuse_shape(pg, parent, prim, argnum)
+            prev = grads.get(parent)
+            if prev is None:
+                grads[parent] = pg
+            else:
+                _accumulate(grads, owned, parent, pg, prev)
     return [grads.get(n) for n in wanted]
 
 
-def _rule(prim, argnum):
-    """The VJP rule of ``prim`` for argument ``argnum`` (registered with adlib.defvjp)."""
-    try:
-        return prim.vjps[argnum]
-    except KeyError:     # checked when the node was recorded; defvjp may have replaced the rules since
-        raise TypeError(f"anp.{prim.name}: no gradient rule (VJP) for argument {argnum}") from None
+def _no_rule(prim, argnum):
+    # checked when the node was recorded; defvjp may have replaced the rules since
+    raise TypeError(f"anp.{prim.name}: no gradient rule (VJP) for argument {argnum}")
 
 
-def _checked(pg, parent, prim, argnum):
+def _refuse_shape(pg, parent, prim, argnum):
     """A VJP rule must return a gradient of its argument's own shape; say so plainly if not.
 
     Without this check a too-small gradient (a rule that forgot to sum over a
     broadcast axis the other way round) would be broadcast silently into a wrong one.
     """
-    got, want = np.shape(pg), np.shape(parent.ans)
-    if got != want:
-        raise ValueError(
-            f"the gradient rule (VJP) of {prim.name} for argument {argnum} returned shape {got}, "
-            f"but that argument has shape {want}; a VJP must return a gradient of its argument's "
-            f"shape (if the argument was broadcast, sum the gradient back with adlib.unbroadcast)")
-    return pg
+    raise ValueError(
+        f"the gradient rule (VJP) of {prim.name} for argument {argnum} returned shape {np.shape(pg)}, "
+        f"but that argument has shape {np.shape(parent.ans)}; a VJP must return a gradient of its argument's "
+        f"shape (if the argument was broadcast, sum the gradient back with adlib.unbroadcast)")

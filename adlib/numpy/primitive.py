@@ -25,7 +25,7 @@ import functools
 import numpy as np
 
 from .. import validate
-from ..traced import Traced, top_traced
+from ..traced import Traced
 
 __all__ = ["Primitive", "primitive", "defvjp", "defjvp", "describe"]
 
@@ -68,8 +68,11 @@ class Primitive:
     operands = ()
 
     def __call__(self, *args, **kwargs):
-        top = top_traced(args)
-        if top is not None:           # the newest level peels itself off (adlib.traced)
+        top = None                    # the traced argument of the newest level (adlib.traced.top_traced)
+        for a in args:
+            if isinstance(a, Traced) and (top is None or a.tag > top.tag):
+                top = a
+        if top is not None:           # the tracer of that level peels it off: one call into it
             return top._apply_primitive(self, args, kwargs)
         n = len(args)
         for i, operand, kind in self.operands:

@@ -66,9 +66,16 @@ class ArrayBox(Traced):
     def _apply_primitive(self, prim, args, kwargs):
         """prim(*args) where this box's trace is the newest level: compute on the values
         one level down, and record a node that remembers which arguments were traced."""
-        values, mine = self._peel(prim, args, prim.vjps, prim.vjp_all, "gradient rule (VJP)")
-        ans = prim(*values, **kwargs)
-        return ArrayBox(ans, Node(prim, values, kwargs, ans, [(i, a._node) for i, a in mine]), self.tag)
+        level, vjps, vjp_all = self.tag, prim.vjps, prim.vjp_all
+        values, parents = list(args), []
+        for i, a in enumerate(args):
+            if type(a) is ArrayBox and a.tag == level:
+                if vjp_all is None and i not in vjps:
+                    raise a._no_rule(prim, i, "gradient rule (VJP)")
+                values[i] = a._value
+                parents.append((i, a._node))
+        ans = prim(*values, **kwargs)    # one level down: plain values, or an outer level's
+        return ArrayBox(ans, Node(prim, values, kwargs, ans, parents), level)
 
     # -- what a student inspects --------------------------------------------
     @property
