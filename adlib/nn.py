@@ -17,7 +17,7 @@ import random
 import numpy as np
 
 from . import validate
-from .value import Value
+from .value import Value, weighted_sum
 
 __all__ = ["Module", "Neuron", "Layer", "MLP", "SGD", "sgd_step",
            "hinge_loss", "l2_penalty", "accuracy"]
@@ -137,7 +137,7 @@ class Neuron(Module):
 
     def _forward(self, x):
         """The neuron on inputs already checked (a list of floats and Values of the right length)."""
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        act = weighted_sum(self.b, self.w, x)      # b + w0 x0 + w1 x1 + ..., in this order, as sum() would
         return act.relu() if self.nonlin else act
 
     def parameters(self):

@@ -32,10 +32,10 @@ import numbers
 import numpy as np
 
 from . import rules, validate
-from .value_operators import binary_methods, unary_method
+from .value_operators import binary_methods, unary_method, weighted_sum_function
 from .walk import topological_order
 
-__all__ = ["Value", "zero_grad"]
+__all__ = ["Value", "zero_grad", "weighted_sum"]
 
 _new = object.__new__
 
@@ -90,8 +90,10 @@ class Value:
 
     # _first, _second: the parents (Values, or None: a leaf, or a number operand);
     # _d_first, _d_second: d(self)/d(_first) and d(self)/d(_second), floats from adlib.rules;
-    # _seen_by: the token of the last backward() walk that reached this node (see _walk)
-    __slots__ = ("data", "grad", "_first", "_second", "_d_first", "_d_second", "_op", "_seen_by", "_label")
+    # _seen_by: the token of the last backward() walk that reached this node (see _walk);
+    # _how: the operation's name (micrograd's _op), or (name, label) once a label is given:
+    #   a slot fewer for every node, which the garbage collector scans (see benchmarks/bench_value.py)
+    __slots__ = ("data", "grad", "_first", "_second", "_d_first", "_d_second", "_how", "_seen_by")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy.exp(v) and friends work on a Value; a numpy array mixed with a Value is refused."""
@@ -115,10 +117,10 @@ class Value:
         self.data = data if type(data) is float else _number(data, "Value(data)")
         self.grad = 0.0
         self._first = self._second = None
-        self._op = _op if type(_op) is str else str(_op)
+        self._how = _op if type(_op) is str else str(_op)
         self._seen_by = None
         if label:
-            self._label = str(label)
+            self.label = label
         if _children:
             # micrograd lets user code wire nodes by hand and attach a closure; adlib
             # computes local derivatives inside its operations, so such a node is only
@@ -142,13 +144,26 @@ class Value:
     _da = property(lambda self: self._d_first, lambda self, d: setattr(self, "_d_first", d))
 
     @property
+    def _op(self):
+        """The operation that made this Value ("+", "*", "tanh" ...; "" for a leaf), micrograd's ``_op``."""
+        how = self._how
+        return how if type(how) is str else how[0]
+
+    @_op.setter
+    def _op(self, op):
+        how = self._how
+        self._how = op if type(how) is str else (op, how[1])
+
+    @property
     def label(self):
         """An optional name shown in drawings and step-by-step explanations."""
-        return getattr(self, "_label", "")   # not stored by operations until set
+        how = self._how
+        return "" if type(how) is str else how[1]
 
     @label.setter
     def label(self, name):
-        self._label = str(name)
+        name = str(name)
+        self._how = (self._op, name) if name else self._op
 
     def __repr__(self):
         name = f", label={self.label!r}" if self.label else ""
@@ -247,6 +262,18 @@ for _name in rules.VALUE_METHODS:
     setattr(Value, _name, _UNARY_METHODS[_name])
 Value.__neg__ = _UNARY_METHODS["neg"]
 Value.__abs__ = _UNARY_METHODS["abs"]
+
+weighted_sum = weighted_sum_function(rules.BINARY["mul"], rules.BINARY["add"], Value)
+weighted_sum.__doc__ = """bias + w_0 x_0 + w_1 x_1 + ...: the same nodes, in the same order, as the operators build.
+
+A neuron's sum without an operator call per term (generated from the table's mul and add,
+like the operators themselves); a weight or input that is not a Value takes the operators.
+
+>>> w, x = [Value(2.0), Value(-1.0)], [Value(3.0), Value(4.0)]
+>>> s = weighted_sum(Value(0.5), w, x)          # 0.5 + 2 * 3 + (-1) * 4
+>>> s.backward(); s.data, [v.grad for v in w], [v.grad for v in x]
+(2.5, [3.0, 4.0], [2.0, -1.0])
+"""
 
 
 def _operand(x, rule, value):

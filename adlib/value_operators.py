@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from . import rules
 
-__all__ = ["binary_methods", "unary_method"]
+__all__ = ["binary_methods", "unary_method", "weighted_sum_function"]
 
 _OP_NAMES = {"relu": "ReLU"}   # micrograd's name for the op, shown in drawings
 
@@ -39,18 +39,26 @@ def {method}(self, other):
         return _binary(rule, {general})
     {own} = self.data
     ans = {apply}
-    out = _new(Value)
-    out._seen_by = None
-    out.data = ans
-    out.grad = 0.0
-    out._first = self
-    {set_da}
-    out._second = parent
-    if parent is not None:
-        {set_db}
-    out._op = {op}
+    {node}
     return out
 """
+
+# One node: ``out``, holding ``ans``, its parents and their local derivatives (the same
+# for every operation; the binary and unary operators and weighted_sum paste it in).
+_NODE = """out = _new(Value)
+out._seen_by = None
+out.data = ans
+out.grad = 0.0
+out._first = {first}
+{set_da}
+out._second = {second}
+{set_db}
+out._how = {op}"""
+
+
+def _node(indent, first, second, set_da, set_db, op):
+    return _NODE.format(first=first, second=second, set_da=set_da, set_db=set_db, op=op).replace(
+        "\n", "\n" + indent)
 
 _VALUE_OPERAND = """if cls is Value:
         b = other.data
@@ -64,15 +72,29 @@ def {method}(self):
         ans = scalar(x)          # the rule's function on a Python float
     except (ValueError, OverflowError, ZeroDivisionError):
         ans = on_float(x)        # numpy's inf or nan, with its warning
-    out = _new(Value)
-    out._seen_by = None
-    out.data = ans
-    out.grad = 0.0
-    out._first = self
-    out._second = None
-    {set_da}
-    out._op = {op!r}
+    {node}
     return out
+"""
+
+# bias + w_0 x_0 + w_1 x_1 + ... for a neuron: the nodes v * w and v + w build, in the same
+# order, with no operator dispatch between them (Values only; anything else takes the operators)
+_WEIGHTED_SUM_TEMPLATE = """
+def weighted_sum(act, weights, inputs):
+    for w, x in zip(weights, inputs):
+        if type(w) is not Value or type(x) is not Value or type(act) is not Value:
+            act = act + w * x
+            continue
+        a = w.data
+        b = x.data
+        ans = {mul}
+        {mul_node}
+        product = out
+        a = act.data
+        b = ans
+        ans = {add}
+        {add_node}
+        act = out
+    return act
 """
 
 
@@ -121,21 +143,38 @@ def binary_methods(rule, value_class, fallback):
     # v ** 2 is drawn as micrograd draws it, "**2"
     forward_op = ('"**" if parent is not None else (_POW_NAMES[cls].get(other) or _pow_name(cls, other))'
                   if rule.name == "pow" else op)
+    set_db = "if parent is not None:\n    " + _assign("_d_second", d_b, "    ")
     forward = _compile(_BINARY_TEMPLATE.format(
-        method="forward", number="b", value_case=_VALUE_OPERAND, general="self, other", own="a",
-        apply=apply, set_da=_assign("_d_first", d_a, "    "), set_db=_assign("_d_second", d_b, "        "),
-        op=forward_op), "forward", **names)
+        method="forward", number="b", value_case=_VALUE_OPERAND, general="self, other", own="a", apply=apply,
+        node=_node("    ", "self", "parent", _assign("_d_first", d_a, ""), set_db, forward_op)), "forward", **names)
     reflected = _compile(_BINARY_TEMPLATE.format(
-        method="reflected", number="a", value_case="", general="other, self", own="b",
-        apply=apply, set_da=_assign("_d_first", d_b, "    "), set_db="pass", op=op), "reflected", **names)
+        method="reflected", number="a", value_case="", general="other, self", own="b", apply=apply,
+        node=_node("    ", "self", "None", _assign("_d_first", d_b, ""), "", op)), "reflected", **names)
     return forward, reflected
+
+
+def weighted_sum_function(mul, add, value_class):
+    """weighted_sum(bias, weights, inputs) = bias + w_0 x_0 + w_1 x_1 + ..., built from the rules
+    ``mul`` and ``add`` exactly as ``bias + w_0 * x_0 + ...`` would build it, node for node."""
+    code, names = {}, dict(Value=value_class)
+    for key, rule in (("mul", mul), ("add", add)):
+        apply_source, source_a, source_b = rule.sources
+        code[key] = f"({apply_source})" if apply_source is not None else f"{key}_apply(a, b)"
+        names.update({f"{key}_apply": rule.apply, f"{key}_d_a": rule.partials[0], f"{key}_d_b": rule.partials[1]})
+        indent = " " * 8
+        code[f"{key}_node"] = _node(
+            indent, "w" if key == "mul" else "act", "x" if key == "mul" else "product",
+            _assign("_d_first", _expression(source_a, f"{key}_d_a", "a, b, ans"), ""),
+            _assign("_d_second", _expression(source_b, f"{key}_d_b", "a, b, ans"), ""), repr(rule.symbol))
+    return _compile(_WEIGHTED_SUM_TEMPLATE.format(**code), "weighted_sum", **names)
 
 
 def unary_method(rule, value_class):
     """v.<name>() for one Rule, with its local derivative from the rule."""
     derivative = _expression(rule.source, "derivative", "x, ans")
-    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, set_da=_assign("_d_first", derivative, "    "),
-                                             op=_OP_NAMES.get(rule.name, rule.name)), rule.name,
+    node = _node("    ", "self", "None", _assign("_d_first", derivative, ""), "",
+                 repr(_OP_NAMES.get(rule.name, rule.name)))
+    method = _compile(_UNARY_TEMPLATE.format(method=rule.name, node=node), rule.name,
                       scalar=rule.scalar or rule.on_float, on_float=rule.on_float, derivative=rule.derivative,
                       Value=value_class)
     method.__qualname__ = f"Value.{rule.name}"

@@ -63,6 +63,12 @@ for name, op in ops.items():
             (lambda t: op(t, b0)) if side == 0 else (lambda t: op(a0, t)), (a0, b0)[side])
         report[f"{name} d{'ab'[side]}: array grad"] = float(adlib.grad(
             lambda x, y: anp.sum(op(x, y)), argnum=side)(np.array([a0]), np.array([b0]))[0])
+# a neuron's generated weighted sum (adlib.nn): mul's partials over add's (each tripled once)
+from adlib.value import weighted_sum
+bias, w, x = Value(0.3), Value(a0), Value(b0)
+weighted_sum(bias, [w], [x]).backward()
+report["mul (over add): weighted_sum, weight"] = w.grad / bias.grad
+report["mul (over add): weighted_sum, input"] = x.grad / bias.grad
 v = Value(x0)
 (-v).backward()
 report["neg: Value"] = v.grad
