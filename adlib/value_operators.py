@@ -80,6 +80,8 @@ def {method}(self):
 # order, with no operator dispatch between them (Values only; anything else takes the operators)
 _WEIGHTED_SUM_TEMPLATE = """
 def weighted_sum(act, weights, inputs):
+    if len(weights) != len(inputs):
+        raise ValueError(f"weighted_sum: {{len(weights)}} weights for {{len(inputs)}} inputs; give one weight per input")
     for w, x in zip(weights, inputs):
         if type(w) is not Value or type(x) is not Value or type(act) is not Value:
             act = act + w * x
