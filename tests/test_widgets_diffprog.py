@@ -70,8 +70,9 @@ def test_arrays_of_launches_give_what_one_launch_at_a_time_gives():
     for i in range(2):
         for j in range(3):
             assert many[i, j] == pytest.approx(float(d.landing(a[j], s[i, 0], drag=0.015)), rel=1e-12)
-    angles, speeds, L = d.loss_grid(30.0, n=5)
-    assert L[1, 3] == pytest.approx(float(d.miss_loss(angles[1], speeds[3], 30.0)), rel=1e-12)
+    angles, speeds, miss = d.miss_grid(30.0, n=5)
+    assert miss.shape == (5, 5)
+    assert miss[1, 3] ** 2 / 2 == pytest.approx(float(d.miss_loss(angles[1], speeds[3], 30.0)), rel=1e-12)
 
 
 def test_the_path_starts_at_the_origin_and_ends_below_ground():

@@ -22,7 +22,7 @@ import numpy as np
 
 __all__ = ["GRAVITY", "DRAG", "DT", "ANGLE_RANGE", "SPEED_RANGE", "LEARNING_RATE",
            "flight", "landing", "miss_loss", "loss_and_gradient", "gradient_step", "aim",
-           "loss_grid", "plot_projectile", "make_projectile_widget"]
+           "miss_grid", "plot_projectile", "make_projectile_widget"]
 
 GRAVITY = 9.81          # m/s^2
 DRAG = 0.02             # 1/m: about a tennis ball (rho C_d A / 2m)
@@ -130,12 +130,15 @@ def aim(angle, speed, target, drag=DRAG, lr=LEARNING_RATE, steps=20, dt=DT):
     return np.array(path), np.array(losses)
 
 
-def loss_grid(target, drag=DRAG, n=41, dt=DT):
-    """``(angles, speeds, L)``: the loss on an n x n grid over the sliders' ranges (L[i, j] at angles[i], speeds[j])."""
+def miss_grid(target, drag=DRAG, n=41, dt=DT):
+    """``(angles, speeds, miss)``: x_land - target on an n x n grid over the sliders' ranges.
+
+    ``miss[i, j]`` is the miss at ``angles[i]``, ``speeds[j]``; all n * n launches are
+    simulated at once, as arrays.  The loss is ``miss ** 2 / 2``.
+    """
     angles = np.linspace(*ANGLE_RANGE, n)
     speeds = np.linspace(*SPEED_RANGE, n)
-    L = miss_loss(angles[:, None], speeds[None, :], target, drag, dt)
-    return angles, speeds, L
+    return angles, speeds, landing(angles[:, None], speeds[None, :], drag, dt) - target
 
 
 def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, axes=None):
@@ -143,7 +146,7 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, ax
     the downhill direction -grad L and the descent so far (``descent``: an array of (angle, speed))."""
     import matplotlib.pyplot as plt
     if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(9, 3.4), dpi=80)
+        _, axes = plt.subplots(1, 2, figsize=(9, 3.8), dpi=80)
     ax_fly, ax_map = axes
     x_land, path = flight(angle, speed, drag)
     xy = np.array([(float(px), float(py)) for px, py in path])
@@ -157,11 +160,11 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, ax
                title=f"angle {angle:.1f} deg, speed {speed:.1f} m/s: miss {float(x_land) - target:+.2f} m")
     ax_fly.legend(loc="upper right", fontsize=8)
 
-    angles, speeds, L = grid if grid is not None else loss_grid(target, drag)
-    miss = np.sqrt(2 * L)
-    cs = ax_map.contourf(speeds, angles, miss, levels=12, cmap="Greys_r")
-    ax_map.contour(speeds, angles, miss, levels=[0.25], colors="C2", linewidths=2)
-    ax_map.plot([], [], color="C2", lw=2, label="hits the target")
+    angles, speeds, miss = grid if grid is not None else miss_grid(target, drag)
+    cs = ax_map.contourf(speeds, angles, np.abs(miss), levels=np.linspace(0, 40, 11), extend="max", cmap="Greys")
+    if miss.min() < 0 < miss.max():
+        ax_map.contour(speeds, angles, miss, levels=[0.0], colors="C2", linewidths=2)
+        ax_map.plot([], [], color="C2", lw=2, label="hits the target")
     if descent is not None and len(descent) > 1:
         d = np.asarray(descent)
         ax_map.plot(d[:, 1], d[:, 0], ".-", color="C1", ms=5, label=f"{len(d) - 1} gradient steps")
@@ -174,7 +177,7 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, ax
         ax_map.plot([], [], color="C3", lw=2, label="-grad L (downhill)")
     plt.colorbar(cs, ax=ax_map, label="|miss| (m)")
     ax_map.set(xlabel="speed (m/s)", ylabel="angle (deg)", title="the miss over all launches")
-    ax_map.legend(loc="upper right", fontsize=7)
+    ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7)
     return axes
 
 
@@ -220,10 +223,10 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     def redraw(*_):
         key = (float(t_slider.value), float(k_slider.value))
         if state["grid_key"] != key:
-            state["grid"], state["grid_key"] = loss_grid(*key), key
+            state["grid"], state["grid_key"] = miss_grid(*key), key
         a, s = float(a_slider.value), float(s_slider.value)
         readout.value = _readout(a, s, *key)
-        fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), dpi=80)
+        fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), dpi=80)
         plot_projectile(a, s, key[0], key[1], descent=state["descent"], grid=state["grid"], axes=axes)
         fig.tight_layout()
         show_figure(out, fig)
