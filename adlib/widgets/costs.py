@@ -7,7 +7,10 @@ differences); this module only times and counts.
 
 Times are the best of a few repeats (the least disturbed by other work on the
 machine); memory is the peak that :mod:`tracemalloc` sees, which includes numpy's
-array buffers.
+array buffers.  Beside every time, something that does not depend on the
+machine is counted (evaluations of f, multiply-adds, layer evaluations), and
+:func:`fitted_slope` turns a series of sizes and costs into the exponent a
+log-log plot shows, so that a notebook states what it printed.
 """
 from __future__ import annotations
 
@@ -18,11 +21,11 @@ import tracemalloc
 import numpy as np
 
 __all__ = [
-    "best_time", "peak_memory",
-    "test_function", "gradient_forward", "gradient_reverse", "gradient_costs",
+    "best_time", "best_times", "peak_memory", "fitted_slope", "counted",
+    "test_function", "long_function", "gradient_forward", "gradient_reverse", "gradient_costs",
     "jacobian_forward", "jacobian_reverse", "jacobian_costs", "chain_cost",
     "mlp_init", "mlp_loss", "mlp_value_and_grad", "mlp_macs", "forward_backward_times", "depth_width_costs",
-    "deep_loss", "deep_loss_checkpointed", "backprop_memory",
+    "deep_loss", "deep_loss_checkpointed", "layer_evaluations", "backprop_memory",
     "nested", "graph_size", "tree_size",
 ]
 
@@ -38,6 +41,23 @@ def best_time(fn, repeat=5):
         t0 = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def best_times(fns, repeat=5):
+    """The shortest time of each of ``fns``, timed in turn round after round.
+
+    Interleaving puts every function through the same bursts of load from other
+    work on the machine, so their ratios are steadier than with separate series.
+    """
+    if repeat < 1:
+        raise ValueError(f"best_times: repeat must be at least 1, got {repeat!r}")
+    best = [np.inf] * len(fns)
+    for _ in range(int(repeat)):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            fn()
+            best[i] = min(best[i], time.perf_counter() - t0)
     return best
 
 
@@ -58,12 +78,43 @@ def peak_memory(fn):
     return peak - base
 
 
+def fitted_slope(sizes, costs_):
+    """The exponent p of the least-squares fit cost ~ C * size**p: the slope of the log-log plot."""
+    sizes, costs_ = np.asarray(sizes, dtype=float), np.asarray(costs_, dtype=float)
+    if sizes.shape != costs_.shape or sizes.size < 2 or np.any(sizes <= 0) or np.any(costs_ <= 0):
+        raise ValueError("fitted_slope: needs at least two positive sizes and as many positive costs, "
+                         f"got {sizes.size} sizes and {costs_.size} costs")
+    return float(np.polyfit(np.log(sizes), np.log(costs_), 1)[0])
+
+
+def counted(f):
+    """f, wrapped to count its calls: ``g = counted(f); ...; g.calls``."""
+    def g(*args, **kwargs):
+        g.calls += 1
+        return f(*args, **kwargs)
+    g.calls = 0
+    return g
+
+
 # --------------------------------------------------------------------------- forward vs reverse
 
 def test_function(x):
     """f: R^n -> R, f(x) = sum(tanh(x) * x): cheap, elementwise, with a dense gradient."""
     import adlib.numpy as anp
     return anp.sum(anp.tanh(x) * x)
+
+
+def long_function(x, steps=20):
+    """f: R^n -> R made of ``2 * steps`` elementwise operations: h <- tanh(h) * x, then sum(h).
+
+    Its value needs a few arrays the size of x at any time; reverse mode keeps all
+    ``2 * steps`` intermediates for the backward pass.
+    """
+    import adlib.numpy as anp
+    h = x
+    for _ in range(steps):
+        h = anp.tanh(h) * x
+    return anp.sum(h)
 
 
 def gradient_forward(f, x):
@@ -87,18 +138,24 @@ def gradient_reverse(f, x):
 def gradient_costs(ns, f=test_function, repeat=3, seed=0):
     """Time both ways of getting the gradient of f: R^n -> R for each n in ``ns``.
 
-    Returns a dict of arrays ``n``, ``forward``, ``reverse`` (seconds), and
-    ``max_difference``, the largest gap between the two gradients (they must agree).
+    Returns a dict of arrays ``n``, ``forward``, ``reverse`` (seconds),
+    ``forward_evaluations`` and ``reverse_evaluations`` (how often each way called f,
+    counted) and ``max_difference``, the largest gap between the two gradients.
     """
     rng = np.random.default_rng(seed)
-    rows = {"n": [], "forward": [], "reverse": [], "max_difference": []}
+    rows = {"n": [], "forward": [], "reverse": [], "forward_evaluations": [], "reverse_evaluations": [],
+            "max_difference": []}
     for n in ns:
         x = rng.normal(size=int(n))
-        gf, gr = gradient_forward(f, x), gradient_reverse(f, x)
+        f_fwd, f_rev = counted(f), counted(f)
+        gf, gr = gradient_forward(f_fwd, x), gradient_reverse(f_rev, x)
+        rows["forward_evaluations"].append(f_fwd.calls)
+        rows["reverse_evaluations"].append(f_rev.calls)
         rows["n"].append(int(n))
         rows["max_difference"].append(float(np.max(np.abs(gf - gr))))
-        rows["forward"].append(best_time(lambda: gradient_forward(f, x), repeat))
-        rows["reverse"].append(best_time(lambda: gradient_reverse(f, x), repeat))
+        t_fwd, t_rev = best_times([lambda: gradient_forward(f, x), lambda: gradient_reverse(f, x)], repeat)
+        rows["forward"].append(t_fwd)
+        rows["reverse"].append(t_rev)
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
@@ -140,8 +197,9 @@ def jacobian_costs(ms, t=0.7, repeat=3):
         jf, jr = jacobian_forward(f, t), jacobian_reverse(f, t)
         rows["m"].append(int(m))
         rows["max_difference"].append(float(np.max(np.abs(jf - jr))))
-        rows["forward"].append(best_time(lambda: jacobian_forward(f, t), repeat))
-        rows["reverse"].append(best_time(lambda: jacobian_reverse(f, t), repeat))
+        t_fwd, t_rev = best_times([lambda: jacobian_forward(f, t), lambda: jacobian_reverse(f, t)], repeat)
+        rows["forward"].append(t_fwd)
+        rows["reverse"].append(t_rev)
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
@@ -228,8 +286,7 @@ def forward_backward_times(widths, batch=256, repeat=3, seed=0):
     params = mlp_init(widths, seed)
     X, y = _data(widths, batch, seed)
     mlp_value_and_grad(params, X, y)          # warm up (first calls build caches)
-    t_f = best_time(lambda: mlp_loss(params, X, y), repeat)
-    t_fb = best_time(lambda: mlp_value_and_grad(params, X, y), repeat)
+    t_f, t_fb = best_times([lambda: mlp_loss(params, X, y), lambda: mlp_value_and_grad(params, X, y)], repeat)
     return t_f, t_fb
 
 
@@ -237,20 +294,37 @@ def depth_width_costs(depths, widths, base_width=128, base_depth=2, batch=256, r
     """Time of loss + gradient as depth grows (width fixed) and as width grows (depth fixed).
 
     Depth d means d hidden layers of ``base_width`` units; width w means
-    ``base_depth`` hidden layers of w units.  Returns two dicts of arrays.
+    ``base_depth`` hidden layers of w units.  Returns two dicts of arrays, each
+    with ``time`` (seconds) and ``macs`` (forward + backward multiply-adds, counted).
     """
-    by_depth = {"depth": np.asarray(depths), "time": np.asarray([
-        forward_backward_times([base_width] * (d + 1) + [1], batch, repeat)[1] for d in depths])}
-    by_width = {"width": np.asarray(widths), "time": np.asarray([
-        forward_backward_times([w] * (base_depth + 1) + [1], batch, repeat)[1] for w in widths])}
+    def row(widths_):
+        return forward_backward_times(widths_, batch, repeat)[1], sum(mlp_macs(widths_, batch))
+
+    rows_d = [row([base_width] * (d + 1) + [1]) for d in depths]
+    rows_w = [row([w] * (base_depth + 1) + [1]) for w in widths]
+    by_depth = {"depth": np.asarray(depths), "time": np.asarray([r[0] for r in rows_d]),
+                "macs": np.asarray([r[1] for r in rows_d])}
+    by_width = {"width": np.asarray(widths), "time": np.asarray([r[0] for r in rows_w]),
+                "macs": np.asarray([r[1] for r in rows_w])}
     return by_depth, by_width
 
 
 # --------------------------------------------------------------------------- memory and checkpointing
 
+_LAYER_CALLS = [0]
+
+
 def _block(h, W):
     import adlib.numpy as anp
+    _LAYER_CALLS[0] += 1
     return anp.tanh(anp.dot(h, W))
+
+
+def layer_evaluations(fn):
+    """How many layers (tanh(h W) blocks of deep_loss) ``fn()`` evaluates, forward and recomputed."""
+    before = _LAYER_CALLS[0]
+    fn()
+    return _LAYER_CALLS[0] - before
 
 
 def deep_loss(weights, x):
@@ -287,17 +361,19 @@ def deep_loss_checkpointed(weights, x, segment=None):
     return anp.sum(h)
 
 
-def backprop_memory(depths, width=128, batch=64, repeat=1, seed=0):
+def backprop_memory(depths, width=128, batch=64, repeat=3, seed=0):
     """Peak memory and time of one gradient of ``deep_loss`` with and without checkpointing.
 
     Returns a dict of arrays: ``depth``, ``forward_bytes`` (loss alone),
     ``plain_bytes``, ``checkpoint_bytes``, ``plain_time``, ``checkpoint_time``,
+    ``plain_layers`` and ``checkpoint_layers`` (layer evaluations, counted: recomputing
+    costs the checkpointed gradient about one more forward pass),
     and ``max_difference`` between the two gradients (they must agree).
     """
     import adlib
     rng = np.random.default_rng(seed)
-    rows = {k: [] for k in ("depth", "forward_bytes", "plain_bytes", "checkpoint_bytes",
-                            "plain_time", "checkpoint_time", "max_difference")}
+    rows = {k: [] for k in ("depth", "forward_bytes", "plain_bytes", "checkpoint_bytes", "plain_time",
+                            "checkpoint_time", "plain_layers", "checkpoint_layers", "max_difference")}
     def gradient(loss, weights, x):
         n = len(weights)
         f = adlib.grad(lambda *ws: loss(list(ws), x), argnum=tuple(range(n)))
@@ -314,8 +390,11 @@ def backprop_memory(depths, width=128, batch=64, repeat=1, seed=0):
         rows["forward_bytes"].append(peak_memory(lambda: deep_loss(weights, x)))
         rows["plain_bytes"].append(peak_memory(lambda: grad_plain(weights, x)))
         rows["checkpoint_bytes"].append(peak_memory(lambda: grad_ckpt(weights, x)))
-        rows["plain_time"].append(best_time(lambda: grad_plain(weights, x), repeat))
-        rows["checkpoint_time"].append(best_time(lambda: grad_ckpt(weights, x), repeat))
+        t_plain, t_ckpt = best_times([lambda: grad_plain(weights, x), lambda: grad_ckpt(weights, x)], repeat)
+        rows["plain_time"].append(t_plain)
+        rows["checkpoint_time"].append(t_ckpt)
+        rows["plain_layers"].append(layer_evaluations(lambda: grad_plain(weights, x)))
+        rows["checkpoint_layers"].append(layer_evaluations(lambda: grad_ckpt(weights, x)))
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
