@@ -34,7 +34,11 @@ LEARNING_RATE = 0.2     # for the loss 1/2 miss^2 in m^2, with angle in degrees 
 
 
 def _check_launch(angle, speed, drag, dt):
-    from adlib.numpy.tracing import getval
+    from adlib.numpy.tracing import getval, is_traced
+    if is_traced(drag) or is_traced(dt):
+        raise TypeError("flight: the drag coefficient and the time step are held fixed here, so they cannot be "
+                        "differentiated; to differentiate with respect to the drag, write the loop with the drag "
+                        "as an argument (notebook 10's throw(angle, speed, drag))")
     a, s = np.asarray(getval(angle), float), np.asarray(getval(speed), float)
     if not (np.all(np.isfinite(a)) and np.all((a > 0) & (a < 90))):
         raise ValueError(f"flight: the launch angle must be between 0 and 90 degrees (exclusive), got {a}")
@@ -141,16 +145,19 @@ def miss_grid(target, drag=DRAG, n=41, dt=DT):
     return angles, speeds, landing(angles[:, None], speeds[None, :], drag, dt) - target
 
 
-def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, axes=None):
+def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, gradient=None, axes=None):
     """Left: the trajectory and the target.  Right: |miss| over (angle, speed), the launch,
-    the downhill direction -grad L and the descent so far (``descent``: an array of (angle, speed))."""
+    the downhill direction -grad L and the descent so far (``descent``: an array of (angle, speed)).
+
+    ``grid`` (from :func:`miss_grid`) and ``gradient`` (dL/dangle, dL/dspeed) are computed
+    when not given."""
     import matplotlib.pyplot as plt
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9, 3.8), dpi=80)
     ax_fly, ax_map = axes
     x_land, path = flight(angle, speed, drag)
     xy = np.array([(float(px), float(py)) for px, py in path])
-    loss, g_angle, g_speed = loss_and_gradient(angle, speed, target, drag)
+    g_angle, g_speed = gradient if gradient is not None else loss_and_gradient(angle, speed, target, drag)[1:]
     ax_fly.plot(xy[:, 0], np.maximum(xy[:, 1], 0.0), color="C0", label=f"flight, drag k = {drag:g}/m")
     ax_fly.plot([float(x_land)], [0.0], "o", color="C0", label=f"lands at {float(x_land):.2f} m")
     ax_fly.plot([target], [0.0], "v", ms=11, color="C3", label=f"target at {target:g} m")
@@ -167,7 +174,7 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, ax
         ax_map.plot([], [], color="C2", lw=2, label="hits the target")
     if descent is not None and len(descent) > 1:
         d = np.asarray(descent)
-        ax_map.plot(d[:, 1], d[:, 0], ".-", color="C1", ms=5, label=f"{len(d) - 1} gradient steps")
+        ax_map.plot(d[:, 1], d[:, 0], ".-", color="C1", ms=5, label=f"{len(d) - 1} gradient step{'s' if len(d) > 2 else ''}")
     ax_map.plot([speed], [angle], "o", color="C0", label="this launch")
     norm = np.hypot(g_angle, g_speed)
     if norm > 0:
@@ -181,9 +188,7 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, ax
     return axes
 
 
-def _readout(angle, speed, target, drag):
-    loss, g_angle, g_speed = loss_and_gradient(angle, speed, target, drag)
-    x_land = float(landing(angle, speed, drag))
+def _readout(x_land, target, loss, g_angle, g_speed):
     return (f"lands at {x_land:.4f} m, miss = {x_land - target:+.4f} m, loss L = {loss:.6g} m&sup2;"
             f"<br>dL/dangle = {g_angle:.6g} m&sup2;/deg, dL/dspeed = {g_speed:.6g} m&sup2;/(m/s)")
 
@@ -210,9 +215,10 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     t_slider = slider("target", target, 5.0, 50.0, 0.5, "m")
     k_slider = slider("drag", drag, 0.0, 0.05, 0.005, "1/m")
     k_slider.readout_format = ".3f"
-    step_button = widgets.Button(description="take a gradient step", icon="arrow-down")
+    step_button = widgets.Button(description="take a gradient step", icon="arrow-down",
+                                 layout=widgets.Layout(width="auto"))
     step_button.add_class("adlib-step-gradient")
-    reset_button = widgets.Button(description="forget the descent")
+    reset_button = widgets.Button(description="forget the descent", layout=widgets.Layout(width="auto"))
     reset_button.add_class("adlib-step-reset")
     readout = widgets.HTML()
     readout.add_class("adlib-projectile-readout")
@@ -225,9 +231,11 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
         if state["grid_key"] != key:
             state["grid"], state["grid_key"] = miss_grid(*key), key
         a, s = float(a_slider.value), float(s_slider.value)
-        readout.value = _readout(a, s, *key)
+        loss, g_angle, g_speed = loss_and_gradient(a, s, *key)
+        readout.value = _readout(float(landing(a, s, key[1])), key[0], loss, g_angle, g_speed)
         fig, axes = plt.subplots(1, 2, figsize=(9, 3.8), dpi=80)
-        plot_projectile(a, s, key[0], key[1], descent=state["descent"], grid=state["grid"], axes=axes)
+        plot_projectile(a, s, key[0], key[1], descent=state["descent"], grid=state["grid"],
+                        gradient=(g_angle, g_speed), axes=axes)
         fig.tight_layout()
         show_figure(out, fig)
 
@@ -240,13 +248,13 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     def step(_):
         a, s, *_ = gradient_step(float(a_slider.value), float(s_slider.value), float(t_slider.value),
                                  float(k_slider.value), lr)
+        a, s = round(a, 2), round(s, 2)             # the sliders' resolution, so their readouts are exact
         state["stepping"] = True
         try:
             with box.hold_sync():
                 a_slider.value, s_slider.value = a, s
         finally:
             state["stepping"] = False
-        # The slider rounds to its step: the descent records where the sliders actually are.
         state["descent"].append((float(a_slider.value), float(s_slider.value)))
         redraw()
 
