@@ -149,13 +149,16 @@ def picture_ex01(sections):
             same = [_close(v, r) for v, r in zip(values, ref[name])]
             if all(same) and len(values) == len(h):
                 words.append(f"Your {name} gives adlib's number at every step h.")
-            else:
-                k = same.index(False) if not all(same) else len(values)
-                if k < len(values):
-                    words.append(f"Your {name} differs from adlib's: at h = {h[k]:.1e} you get {values[k]:.6g}, "
-                                  f"adlib gets {ref[name][k]:.6g} (the exact derivative is {exact:.6g}).")
+            elif not all(same):
+                # say it at a middling step (h = 1e-4), where neither rounding nor truncation rules
+                k = int(np.argmin(np.abs(np.log10(h[:len(values)]) + 4)))
+                k = k if not same[k] else same.index(False)
+                words.append(f"Your {name} differs from adlib's at {same.count(False)} of the {len(values)} "
+                             f"steps: at h = {h[k]:.0e} you get {values[k]:.6g}, adlib gets {ref[name][k]:.6g} "
+                             f"(the exact derivative is {exact:.6g}).")
         if mine.get("error"):
-            words.append(f"Your {name} raised {_esc(mine['error'])}: the curve stops there.")
+            where = ": the curve stops there." if values else ", so there is no curve of yours yet."
+            words.append(f"Your {name} raised {_esc(mine['error'])}{where}")
         elif not mine:
             words.append(f"Your {name} did not finish.")
     if not any(sections.get(n, {}).get("values") for n in colours):
