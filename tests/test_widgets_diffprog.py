@@ -45,6 +45,23 @@ def test_without_drag_it_lands_where_the_textbook_says(angle, speed):
     assert errors[1] < errors[0] / 5
 
 
+def test_at_the_widgets_time_step_a_drag_free_throw_lands_a_little_beyond_the_textbook():
+    # What notebook 10 tells a student who sets the drag to 0: the curve of hits is close to
+    # v^2 sin(2 theta) / g = target, the Euler steps putting the landing point a little farther.
+    A, S = np.meshgrid(np.linspace(*d.ANGLE_RANGE, 33), np.linspace(*d.SPEED_RANGE, 36))
+    exact = S ** 2 * np.sin(2 * np.radians(A)) / d.GRAVITY
+    x = d.landing(A, S, drag=0.0)
+    assert np.all(x >= exact - 1e-9)
+    far = (exact >= 20.0) & (exact <= 50.0)
+    assert far.sum() > 50 and np.all((x - exact)[far] < 0.04 * exact[far])     # "a few per cent"
+
+
+def test_near_the_best_angle_the_gradient_points_along_the_speed():
+    # Notebook 10's widget prompt: at 42 degrees and 15 m/s (target 30 m) the arrow is along the speed axis.
+    _, g_angle, g_speed = d.loss_and_gradient(42.0, 15.0, 30.0)
+    assert abs(g_angle) < 0.01 * abs(g_speed)
+
+
 def test_drag_shortens_the_flight_and_moves_the_best_angle_below_45():
     assert d.landing(45.0, 25.0, drag=0.02) < d.landing(45.0, 25.0, drag=0.01) < d.landing(45.0, 25.0, drag=0.0)
     angles = np.linspace(20.0, 60.0, 81)
