@@ -158,6 +158,14 @@ def test_05_graph_drawings_fit_a_notebook_page():
     assert max(widths) <= 1000, f"a graph drawing {max(widths):.0f} units wide shrinks to unreadable text"
 
 
+def test_05_relu_layer_graph_counts():
+    nb = _notebook(NB05)
+    prose = _prose(nb, "**1.** Three operations, six nodes.")
+    listed = re.search(r"Edges: (.*?)\. ", prose).group(1)
+    assert listed.count("\\to") == 5 and "its 5 arrows between values become 8: 5 into the ovals, 3 out" in prose
+    assert "<GraphDrawing: 8 edges" in _printed(nb, 'draw_graph(H, rankdir="TB")')
+
+
 # --------------------------------------------------------------------------- 06 VJPs
 
 NB06 = "06_vector_jacobian_products.ipynb"
