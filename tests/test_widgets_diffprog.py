@@ -215,3 +215,9 @@ def test_widget_readout_and_button_driven_from_python():
     target.value = 20.0
     assert _numbers(readout.value)[1] == pytest.approx(
         d.loss_and_gradient(angle.value, speed.value, 20.0, 0.0)[0], rel=1e-5)
+
+
+@pytest.mark.parametrize("lr", [0.0, -1.0, float("inf"), "0.2"])
+def test_the_widget_refuses_a_learning_rate_it_could_only_fail_on_later(lr):
+    with pytest.raises(ValueError, match="learning rate"):
+        d.make_projectile_widget(lr=lr)

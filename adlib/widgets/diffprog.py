@@ -203,6 +203,10 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     import matplotlib.pyplot as plt
     from ._show import show_figure
 
+    if not (isinstance(lr, (int, float, np.floating)) and np.isfinite(lr) and lr > 0):
+        # Checked here: inside the button's callback an error would only reach the log.
+        raise ValueError(f"make_projectile_widget: the learning rate must be a finite number > 0, got {lr!r}")
+
     def slider(name, value, low, high, step, unit):
         s = widgets.FloatSlider(value=value, min=low, max=high, step=step, description=f"{name} ({unit})",
                                 continuous_update=False, readout_format=".2f",
