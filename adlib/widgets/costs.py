@@ -14,11 +14,9 @@ log-log plot shows, so that a notebook states what it printed.
 """
 from __future__ import annotations
 
-import gc
-import time
-import tracemalloc
-
 import numpy as np
+
+from .measure import best_time, best_times, counted, fitted_slope, peak_memory
 
 __all__ = [
     "best_time", "best_times", "peak_memory", "fitted_slope", "counted",
@@ -28,72 +26,6 @@ __all__ = [
     "deep_loss", "deep_loss_checkpointed", "layer_evaluations", "backprop_memory",
     "nested", "graph_size", "tree_size",
 ]
-
-
-# --------------------------------------------------------------------------- measuring
-
-def best_time(fn, repeat=5):
-    """The shortest of ``repeat`` wall-clock times (seconds) of calling ``fn()``."""
-    if repeat < 1:
-        raise ValueError(f"best_time: repeat must be at least 1, got {repeat!r}")
-    best = np.inf
-    for _ in range(int(repeat)):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def best_times(fns, repeat=5):
-    """The shortest time of each of ``fns``, timed in turn round after round.
-
-    Interleaving puts every function through the same bursts of load from other
-    work on the machine, so their ratios are steadier than with separate series.
-    """
-    if repeat < 1:
-        raise ValueError(f"best_times: repeat must be at least 1, got {repeat!r}")
-    best = [np.inf] * len(fns)
-    for _ in range(int(repeat)):
-        for i, fn in enumerate(fns):
-            t0 = time.perf_counter()
-            fn()
-            best[i] = min(best[i], time.perf_counter() - t0)
-    return best
-
-
-def peak_memory(fn):
-    """Peak bytes allocated while ``fn()`` runs (Python objects and numpy buffers), by tracemalloc."""
-    gc.collect()
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    tracemalloc.reset_peak()
-    base, _ = tracemalloc.get_traced_memory()
-    try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        if not was_tracing:
-            tracemalloc.stop()
-    return peak - base
-
-
-def fitted_slope(sizes, costs_):
-    """The exponent p of the least-squares fit cost ~ C * size**p: the slope of the log-log plot."""
-    sizes, costs_ = np.asarray(sizes, dtype=float), np.asarray(costs_, dtype=float)
-    if sizes.shape != costs_.shape or sizes.size < 2 or np.any(sizes <= 0) or np.any(costs_ <= 0):
-        raise ValueError("fitted_slope: needs at least two positive sizes and as many positive costs, "
-                         f"got {sizes.size} sizes and {costs_.size} costs")
-    return float(np.polyfit(np.log(sizes), np.log(costs_), 1)[0])
-
-
-def counted(f):
-    """f, wrapped to count its calls: ``g = counted(f); ...; g.calls``."""
-    def g(*args, **kwargs):
-        g.calls += 1
-        return f(*args, **kwargs)
-    g.calls = 0
-    return g
 
 
 # --------------------------------------------------------------------------- forward vs reverse
@@ -282,30 +214,42 @@ def _data(widths, batch, seed):
 
 
 def forward_backward_times(widths, batch=256, repeat=3, seed=0):
-    """Time the loss alone and loss plus gradient for an MLP; returns ``(t_forward, t_forward_and_backward)``."""
+    """Time the loss alone and loss plus gradient for an MLP; returns ``(t_forward, t_forward_and_backward)``.
+
+    The two are timed in turn (:func:`best_times`), the forward pass ``k`` times in a
+    row with ``k`` about the ratio of the two, so that both timed stretches are about
+    equally long and equally exposed to other work on the machine.
+    """
     params = mlp_init(widths, seed)
     X, y = _data(widths, batch, seed)
-    mlp_value_and_grad(params, X, y)          # warm up (first calls build caches)
-    t_f, t_fb = best_times([lambda: mlp_loss(params, X, y), lambda: mlp_value_and_grad(params, X, y)], repeat)
-    return t_f, t_fb
+    forward, both = (lambda: mlp_loss(params, X, y)), (lambda: mlp_value_and_grad(params, X, y))
+    t_f, t_fb = best_times([forward, both], 1)          # warm up (first calls build caches) and estimate
+    k = max(1, min(10, round(t_fb / t_f)))
+    t_k, t_fb = best_times([lambda: [forward() for _ in range(k)], both], repeat)
+    return t_k / k, t_fb
 
 
 def depth_width_costs(depths, widths, base_width=128, base_depth=2, batch=256, repeat=3):
     """Time of loss + gradient as depth grows (width fixed) and as width grows (depth fixed).
 
     Depth d means d hidden layers of ``base_width`` units; width w means
-    ``base_depth`` hidden layers of w units.  Returns two dicts of arrays, each
-    with ``time`` (seconds) and ``macs`` (forward + backward multiply-adds, counted).
+    ``base_depth`` hidden layers of w units.  All sizes are timed in turn, round
+    after round (:func:`best_times`), so a burst of other work disturbs them alike.
+    Returns two dicts of arrays, each with ``time`` (seconds) and ``macs``
+    (forward + backward multiply-adds, counted).
     """
-    def row(widths_):
-        return forward_backward_times(widths_, batch, repeat)[1], sum(mlp_macs(widths_, batch))
-
-    rows_d = [row([base_width] * (d + 1) + [1]) for d in depths]
-    rows_w = [row([w] * (base_depth + 1) + [1]) for w in widths]
-    by_depth = {"depth": np.asarray(depths), "time": np.asarray([r[0] for r in rows_d]),
-                "macs": np.asarray([r[1] for r in rows_d])}
-    by_width = {"width": np.asarray(widths), "time": np.asarray([r[0] for r in rows_w]),
-                "macs": np.asarray([r[1] for r in rows_w])}
+    shapes = [[base_width] * (d + 1) + [1] for d in depths] + [[w] * (base_depth + 1) + [1] for w in widths]
+    runs = []
+    for shape in shapes:
+        params = mlp_init(shape)
+        X, y = _data(shape, batch, 0)
+        mlp_value_and_grad(params, X, y)      # warm up
+        runs.append(lambda params=params, X=X, y=y: mlp_value_and_grad(params, X, y))
+    times = best_times(runs, repeat)
+    macs = [sum(mlp_macs(shape, batch)) for shape in shapes]
+    k = len(depths)
+    by_depth = {"depth": np.asarray(depths), "time": np.asarray(times[:k]), "macs": np.asarray(macs[:k])}
+    by_width = {"width": np.asarray(widths), "time": np.asarray(times[k:]), "macs": np.asarray(macs[k:])}
     return by_depth, by_width
 
 
