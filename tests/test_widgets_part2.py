@@ -181,6 +181,8 @@ def test_compact_drawing_has_one_box_per_value_and_one_arrow_per_message():
     assert dot.count(" -> ") == len(backward_steps(x * x)) - 1      # x * x: one arrow per message
     with pytest.raises(ValueError, match="rankdir"):
         bs.compact_dot(steps, 0, rankdir="diagonal")
+    with pytest.raises(ValueError, match="BackpropStepper: rankdir"):
+        bs.make_backprop_stepper_widget(t8, rankdir="diagonal")
 
 
 def test_compact_drawing_of_the_chain_fits_a_page_at_full_size():
@@ -363,7 +365,8 @@ def test_fitted_slope_recovers_a_power_law(p, c):
 
 
 def test_fitted_slope_refuses_what_has_no_slope():
-    for sizes, values in (([1.0], [1.0]), ([1.0, 2.0], [1.0]), ([0.0, 2.0], [1.0, 2.0]), ([1.0, 2.0], [-1.0, 2.0])):
+    for sizes, values in (([1.0], [1.0]), ([1.0, 2.0], [1.0]), ([0.0, 2.0], [1.0, 2.0]), ([1.0, 2.0], [-1.0, 2.0]),
+                          ([1.0, 2.0], [np.nan, 2.0]), ([1.0, np.inf], [1.0, 2.0])):
         with pytest.raises(ValueError, match="fitted_slope"):
             costs.fitted_slope(sizes, values)
 

@@ -210,6 +210,8 @@ class BackpropStepper:
     """The stepper's state: a graph's backward steps and how many have been shown."""
 
     def __init__(self, root, rankdir="BT", compact=True):
+        if rankdir not in ("BT", "TB", "LR", "RL"):
+            raise ValueError(f"BackpropStepper: rankdir must be 'BT', 'TB', 'LR' or 'RL', got {rankdir!r}")
         self.steps = backward_steps(root)
         self.rankdir = rankdir
         self.compact = compact

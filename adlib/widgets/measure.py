@@ -65,8 +65,9 @@ def peak_memory(fn):
 def fitted_slope(sizes, costs_):
     """The exponent p of the least-squares fit cost ~ C * size**p: the slope of the log-log plot."""
     sizes, costs_ = np.asarray(sizes, dtype=float), np.asarray(costs_, dtype=float)
-    if sizes.shape != costs_.shape or sizes.size < 2 or np.any(sizes <= 0) or np.any(costs_ <= 0):
-        raise ValueError("fitted_slope: needs at least two positive sizes and as many positive costs, "
+    if (sizes.shape != costs_.shape or sizes.ndim != 1 or sizes.size < 2
+            or not np.all(np.isfinite(sizes) & np.isfinite(costs_)) or np.any(sizes <= 0) or np.any(costs_ <= 0)):
+        raise ValueError("fitted_slope: needs at least two positive, finite sizes and as many positive, finite costs, "
                          f"got {sizes.size} sizes and {costs_.size} costs")
     return float(np.polyfit(np.log(sizes), np.log(costs_), 1)[0])
 
