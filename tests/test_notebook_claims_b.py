@@ -190,7 +190,7 @@ NB07 = "07_cost_of_gradients.ipynb"
 def test_07_forward_mode_slope_is_what_the_text_says():
     nb = _notebook(NB07)
     prose = _prose(nb, "the fitted slope printed lies **between 1 and 2**")
-    assert "fitted slope far below 1" in prose
+    assert "fitted slope well below 1" in prose
     out = _printed(nb, "grad_times = costs.gradient_costs(")
     fwd = _after(out, "gradient forward")
     rev = _after(out, ", reverse")
@@ -198,7 +198,7 @@ def test_07_forward_mode_slope_is_what_the_text_says():
     jac_rev = _after(out.split("Jacobian forward")[1], "reverse")
     assert 0.9 <= fwd <= 2.1, f"forward mode's fitted slope {fwd} is not between 1 and 2"
     assert 0.9 <= jac_rev <= 2.1, f"reverse mode's Jacobian slope {jac_rev} is not between 1 and 2"
-    assert rev < 0.6 and jac_fwd < 0.6, f"one-pass slopes {rev}, {jac_fwd} are not far below 1"
+    assert rev < 0.7 and jac_fwd < 0.7, f"one-pass slopes {rev}, {jac_fwd} are not well below 1"
     # the evaluations of f are counted: n for forward mode, 1 for reverse mode
     rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+" + NUMBER, out, re.MULTILINE)
     assert rows and all(int(n) == int(e_fwd) and int(e_rev) == 1 for n, e_fwd, e_rev in rows), rows
