@@ -257,7 +257,7 @@ def make_backprop_stepper_widget(root, rankdir="BT", compact=True):
     reset_button = widgets.Button(description="Reset", icon="undo")
     reset_button.add_class("adlib-step-reset")
     fit = widgets.ToggleButton(value=False, description="Fit to width", icon="compress",
-                               tooltip="Shrink the whole graph into view (or scroll it sideways at full size)")
+                               tooltip="Scale the drawing to the width of its pane (off: full size, the pane scrolls)")
     fit.add_class("adlib-step-fit")
     text = widgets.HTML()
     text.add_class("adlib-step-text")
