@@ -506,7 +506,7 @@ def test_training_lowers_the_loss_and_reports_accuracy():
     X, y = adlib.make_moons(40, noise=0.1, seed=0)
     model = MLP(2, [8, 1], seed=0)
     losses = training.train_scalar(model, X, y, 5)
-    assert len(losses) == 5 and losses[-1] < losses[0]
+    assert len(losses) == 6 and losses[-1] < losses[0]     # the loss after 0, 1, ..., 5 steps
     params, array_losses = training.train_array(training.mlp_arrays(MLP(2, [8, 1], seed=0)), X, y, 5)
     np.testing.assert_allclose(array_losses, losses, rtol=1e-10)
     _, _, acc = training.array_step(params, X, y, 0.0)

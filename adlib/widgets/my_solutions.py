@@ -58,9 +58,12 @@ class Row:
     max_score: float
     output: str
     hidden: bool = False
+    status: str = ""        # Gradescope's optional "passed"/"failed"; a 0-point test has only this
 
     @property
     def passed(self):
+        if self.status in ("passed", "failed"):
+            return self.status == "passed"
         return self.score >= self.max_score
 
 
@@ -108,7 +111,8 @@ def parse_results(results):
         rows.append(Row(test=_TITLE_PREFIX.sub("", str(test.get("name", "(unnamed test)"))),
                         score=float(test.get("score") or 0.0), max_score=float(test.get("max_score") or 0.0),
                         output=str(test.get("output", "")).strip(),
-                        hidden=test.get("visibility") in ("hidden", "after_due_date", "after_published")))
+                        hidden=test.get("visibility") in ("hidden", "after_due_date", "after_published"),
+                        status=str(test.get("status", ""))))
     if not rows and results.get("output"):
         # A report without tests still says why (e.g. "no exercise file found").
         rows.append(Row(test="(no tests ran)", score=0.0, max_score=0.0, output=str(results["output"])))
