@@ -94,6 +94,11 @@ def test_a_missing_folder_is_said_plainly(tmp_path):
         ms.find_exercise_files(tmp_path / "nowhere")
 
 
+def test_a_file_given_as_the_folder_is_said_plainly():
+    with pytest.raises(FileNotFoundError, match="is a file; pass folder="):
+        ms.find_exercise_files(STUBS[0])
+
+
 def test_default_folder_is_found_from_the_notebooks_folder(tmp_path):
     assert ms.default_folder(ROOT / "notebooks") == EXERCISES
     assert ms.default_folder(ROOT) == EXERCISES
@@ -110,6 +115,10 @@ def test_parse_results_reads_gradescope_tests():
         {"name": "Exercise 1: hidden one", "score": 1, "max_score": 1, "visibility": "after_due_date"}]})
     assert [(r.test, r.score, r.max_score, r.output, r.hidden, r.passed) for r in rows] == [
         ("forward", 1.0, 2.0, "off by 2", False, False), ("hidden one", 1.0, 1.0, "", True, True)]
+    # a 0-point test (e.g. "your file imports") fails by its status, not by its points
+    (row,) = ms.parse_results({"tests": [{"name": "Exercise 1: your file imports", "score": 0.0, "max_score": 0.0,
+                                          "output": "could not be imported", "status": "failed"}]})
+    assert not row.passed and "✗" in ms.feedback_html(ms.GradeResult(Path("ex01.py"), [row]))
 
 
 def test_parse_results_refuses_what_is_not_a_report_and_keeps_a_reason():
@@ -145,6 +154,7 @@ def test_stub_pictures_say_what_is_missing():
     assert "adlib's forward" in labels and "your forward" not in labels
     fig, words, drawing = picture_of(EXERCISES / NAMES["ex03"])
     assert "L.backward() raised NotImplementedError" in words and drawing == ""
+    assert not any(t.get_text().endswith("✗") for t in fig.axes[0].get_yticklabels())   # nothing to compare yet
     fig, words, _ = picture_of(EXERCISES / NAMES["ex06"])
     assert "train(X, y, steps=1) raised NotImplementedError" in words
     fig, words, _ = picture_of(EXERCISES / NAMES["ex02"])
@@ -346,3 +356,17 @@ def test_the_widget_follows_the_folder_and_speaks_when_files_go(tmp_path):
     assert NAMES["ex05"] in box.feedback.value and "No picture for this exercise" in box.note.value
     empty = ms.make_my_solutions_widget(folder=tmp_path / "nowhere")
     assert empty.controls["file"].value is None and "there is no folder" in empty.status.value
+
+
+@pytest.mark.parametrize("key, sections", [
+    ("ex06", {"train": [{"steps": "many", "params": {"W1": [[1, 2]], "b1": [0], "w2": [1], "b2": 0}, "error": None}]}),
+    ("ex06", {"train": [{"steps": 1, "params": {"W1": "W", "b1": 0, "w2": 0, "b2": 0}, "error": None}]}),
+    ("ex03", {"graph": {"nodes": {"x": {"data": 1.0, "grad": "a lot"}}, "error": None}}),
+    ("ex01", {"forward_difference": {"values": ["one", None], "error": None}}),
+    ("ex02", {"exp(x)": {"values": [[1, 2]], "error": None}}),
+    ("ex04", {"dW": {"value": {"not": "numbers"}, "error": None}}),
+])
+def test_odd_numbers_from_a_probe_never_break_the_picture(key, sections):
+    """A hostile or broken file can print anything the probe's format allows: the widget must still answer."""
+    fig, words, drawing = figs.picture(key, {"sections": sections, "problem": ""})
+    assert isinstance(words, str) and words

@@ -96,6 +96,8 @@ def default_folder(start=None):
 def find_exercise_files(folder):
     """The exercise files (``ex01_....py`` ...) directly in ``folder``, sorted by name."""
     folder = Path(folder)
+    if folder.is_file():
+        raise FileNotFoundError(f"{folder} is a file; pass folder= the folder that holds your exercise files")
     if not folder.is_dir():
         raise FileNotFoundError(f"there is no folder {folder}; pass folder= the folder that holds "
                                 "your exercise files (ex01_finite_differences.py, ...)")
@@ -228,18 +230,20 @@ def feedback_html(result):
         return (f"<div class='adlib-mysol-problem'><b>{name}</b>: could not be graded.<br>"
                 f"<pre style='white-space: pre-wrap'>{html.escape(result.problem)}</pre></div>")
     head = (f"<p><b>{name}</b>: {_points(result.score)}/{_points(result.max_score)} points</p>")
+    cell = "style='vertical-align: top; padding: 3px 6px; text-align: {}'"
     rows = []
     for r in result.rows:
         mark, colour = ("✓", "#1a7f37") if r.passed else ("✗", "#cf222e")
         hidden = " <i>(hidden on Gradescope until the due date)</i>" if r.hidden else ""
         said = html.escape(r.output) if r.output and not r.passed else ("passed" if r.passed else "")
-        rows.append(f"<tr><td style='color:{colour}'>{mark}</td>"
-                    f"<td style='text-align:right'>{_points(r.score)}/{_points(r.max_score)}</td>"
-                    f"<td><b>{html.escape(r.test)}</b>{hidden}<br>"
+        rows.append(f"<tr><td {cell.format('center')}><span style='color:{colour}'>{mark}</span></td>"
+                    f"<td {cell.format('right')}>{_points(r.score)}/{_points(r.max_score)}</td>"
+                    f"<td {cell.format('left')}><b>{html.escape(r.test)}</b>{hidden}<br>"
                     f"<span style='white-space: pre-wrap'>{said}</span></td></tr>")
-    return head + ("<table style='border-collapse: collapse'>"
-                   "<tr><th></th><th>points</th><th>test, and what happened</th></tr>"
-                   + "".join(rows) + "</table>")
+    return ("<div style='line-height: 1.35; font-size: 13px'>" + head
+            + "<table style='border-collapse: collapse'>"
+            f"<tr><th></th><th {cell.format('right')}>points</th><th {cell.format('left')}>test, and what happened</th></tr>"
+            + "".join(rows) + "</table></div>")
 
 
 def feedback_text(result):

@@ -128,7 +128,7 @@ def _axes(ncols=1, width=6.0, height=3.8):
 
 
 def _say_in_axes(ax, text, x=0.5, y=0.5):
-    ax.text(x, y, text, transform=ax.transAxes, ha="center", va="center", wrap=True, fontsize=10,
+    ax.text(x, y, text, transform=ax.transAxes, ha="center", va="center", fontsize=9,
             bbox=dict(boxstyle="round", facecolor="#fff3cd", edgecolor="#d4a72c"))
 
 
@@ -272,12 +272,14 @@ def graph_svg(nodes, grads, highlight):
 def picture_ex03(sections):
     ref = reference_ex03()
     graph = sections.get("graph", {})
-    mine = {k: v.get("grad") for k, v in (graph.get("nodes") or {}).items()}
+    # after a failed backward() the .grad fields hold whatever was filled in: no comparison
+    mine = {} if graph.get("error") else {k: v.get("grad") for k, v in (graph.get("nodes") or {}).items()}
     names = list(ref)
     fig, ax = _axes(height=4.6)
     ys = np.arange(len(names))[::-1]
     ax.barh(ys + 0.2, [ref[n].grad for n in names], height=0.4, color="#8c959f", label="adlib.Value")
-    ax.barh(ys - 0.2, [mine.get(n) or 0.0 for n in names], height=0.4, color="C0", label="your Value")
+    if mine:
+        ax.barh(ys - 0.2, [mine.get(n) or 0.0 for n in names], height=0.4, color="C0", label="your Value")
     wrong = [n for n in names if mine and not _close(mine.get(n), ref[n].grad)]
     ax.set_yticks(ys)
     ax.set_yticklabels([f"{n} ✗" if n in wrong else n for n in names])
@@ -291,7 +293,7 @@ def picture_ex03(sections):
     words, drawing = [], ""
     if graph.get("error"):
         words.append(f"{_esc(graph['error'])}.")
-        _say_in_axes(ax, "your backward() did not finish:\nno gradients from your Value yet", y=0.15)
+        _say_in_axes(ax, "your backward()\ndid not finish:\nno gradients\nfrom your Value", x=0.17, y=0.3)
     elif mine:
         words.append("Your gradients agree with adlib.Value's on every node." if not wrong else
                      "Your gradients differ from adlib.Value's at " + ", ".join(wrong) +
@@ -388,5 +390,11 @@ def picture(key, probe):
                       "its feedback is the whole story." + extra), ""
     if "import" in sections:
         return None, f"No picture: {_esc(sections['import']['error'])}." + extra, ""
-    fig, words, *drawing = PICTURES[key](sections)
+    try:
+        fig, words, *drawing = PICTURES[key](sections)
+    except Exception as exc:     # numbers of an odd shape or type: say so, keep the feedback usable
+        import matplotlib.pyplot as plt
+        plt.close("all")
+        return None, (f"The picture could not be drawn from what your code returned "
+                      f"({_esc(type(exc).__name__)}: {_esc(exc)}); the feedback is complete." + extra), ""
     return fig, words + extra, (drawing[0] if drawing else "")
