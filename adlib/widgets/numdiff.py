@@ -141,7 +141,8 @@ def plot_error_curves(ax, f="x^3", x=1.0, method="forward", dtype="float64", h=N
     for key, style, lw, label in (("model", "-", 2, "model: truncation + rounding"),
                                   ("truncation", "--", 1, "truncation"), ("rounding", ":", 1, "rounding")):
         if np.any(c[key] > 0):
-            ax.loglog(c["h"], np.maximum(c[key], floor), style, lw=lw, label=label)
+            shown = np.where(c[key] >= floor, c[key], np.nan)   # below the axis: not drawn, not floored
+            ax.loglog(c["h"], shown, style, lw=lw, label=label)
         elif key != "model":
             vanished.append(key)
     if c["h_opt"] is not None:
