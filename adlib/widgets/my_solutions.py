@@ -46,6 +46,9 @@ __all__ = ["Row", "GradeResult", "default_folder", "find_exercise_files", "parse
 #: use the same adlib as the notebook (``python -I`` ignores PYTHONPATH).
 ADLIB_ROOT = str(Path(adlib.__file__).resolve().parents[1])
 
+#: The grader's default time limit per test (exercises/README.md), quoted to the student while grading.
+GRADER_TEST_SECONDS = 10
+
 _FILE = re.compile(r"^ex\d\d.*\.py$")
 _TITLE_PREFIX = re.compile(r"^Exercise \d+:\s*")
 
@@ -273,9 +276,9 @@ def make_my_solutions_widget(folder=None, grade_timeout=300.0, probe_timeout=20.
     look = widgets.Button(description="look again", tooltip="list the exercise files in the folder again")
     status = widgets.HTML()
     feedback = widgets.HTML(layout=widgets.Layout(width="440px", margin="0 16px 0 0"))
-    pic = widgets.Output(layout=widgets.Layout(width="500px"))
-    note = widgets.HTML(layout=widgets.Layout(width="500px"))
-    drawing = widgets.HTML(layout=widgets.Layout(width="100%"))
+    pic = widgets.Output()
+    note = widgets.HTML()
+    drawing = widgets.HTML(layout=widgets.Layout(width="100%", max_width="100%", overflow="auto"))
     for w, cls in ((files, "adlib-mysol-file"), (again, "adlib-mysol-grade"), (look, "adlib-mysol-refresh"),
                    (status, "adlib-mysol-status"), (feedback, "adlib-mysol-feedback"),
                    (pic, "adlib-mysol-picture"), (note, "adlib-mysol-note"), (drawing, "adlib-mysol-drawing")):
@@ -296,7 +299,8 @@ def make_my_solutions_widget(folder=None, grade_timeout=300.0, probe_timeout=20.
         if path is None:
             return
         path = Path(path)
-        status.value = f"<i>grading {html.escape(path.name)}…</i>"
+        status.value = (f"<i>grading {html.escape(path.name)}… (a few seconds; up to {GRADER_TEST_SECONDS} s "
+                        "more for each test whose code loops)</i>")
         feedback.value, note.value, drawing.value, pic.outputs = "", "", "", ()
         result = grade_file(path, timeout=grade_timeout)
         feedback.value = feedback_html(result)
@@ -305,7 +309,8 @@ def make_my_solutions_widget(folder=None, grade_timeout=300.0, probe_timeout=20.
         fig, words, drawn = picture(exercise_key(path.name), probe)
         if fig is not None:
             show_figure(pic, fig)
-        note.value, drawing.value = words, drawn
+        note.value = f"<div style='line-height: 1.35; font-size: 13px'>{words}</div>"
+        drawing.value = drawn
         status.value = f"graded {html.escape(path.name)} (edit the file, save it, and press 'grade again')"
 
     quiet = [False]       # while the menu is refilled, its changes are not picks
@@ -331,7 +336,7 @@ def make_my_solutions_widget(folder=None, grade_timeout=300.0, probe_timeout=20.
     again.on_click(grade)
     look.on_click(refresh)
     box = widgets.VBox([widgets.HBox([files, again, look]), status,
-                        widgets.Box([feedback, widgets.VBox([pic, note])],
+                        widgets.Box([feedback, widgets.VBox([pic, note], layout=widgets.Layout(width="590px"))],
                                     layout=widgets.Layout(display="flex", flex_flow="row wrap",
                                                           align_items="flex-start")),
                         drawing])

@@ -336,7 +336,7 @@ def picture_ex06(sections):
         if params is None:
             break
         mine.append((item["steps"], params))
-    fig, (left, right) = _axes(ncols=2, width=8.4, height=3.8)
+    fig, (left, right) = _axes(ncols=2, width=7.2, height=3.5)
     left.scatter(X[:, 0], X[:, 1], c=y, cmap="coolwarm", s=10, alpha=0.6)
     gx, gy = np.meshgrid(np.linspace(-1.6, 2.6, 120), np.linspace(-1.2, 1.7, 90))
     grid = np.column_stack([gx.ravel(), gy.ravel()])
