@@ -309,6 +309,15 @@ def test_probe_reports_a_file_that_does_not_import_and_what_it_printed(tmp_path)
     assert "L.backward() raised NotImplementedError" in probe["sections"]["graph"]["error"]
 
 
+def test_sys_exit_in_the_student_code_is_reported_as_their_error(tmp_path):
+    path = tmp_path / NAMES["ex06"]
+    path.write_text((EXERCISES / NAMES["ex06"]).read_text().replace(
+        '"""Gradient descent (with momentum if you like) from init_params; return the trained params."""',
+        '"""Gives up."""\n    import sys\n    sys.exit(0)', 1))
+    fig, words, _ = picture_of(path)
+    assert "train(X, y, steps=1) raised SystemExit" in words
+
+
 def test_the_student_code_never_runs_in_this_process(tmp_path):
     path = tmp_path / NAMES["ex01"]
     path.write_text("import os\nos.environ['ADLIB_PROBE_RAN_HERE'] = '1'\n")

@@ -34,6 +34,9 @@ import numpy as np
 
 MARKER = "@@adlib-probe@@"
 
+#: What the student's code may raise, reported as its error; sys.exit() in their code is one too.
+STUDENT_ERRORS = (Exception, SystemExit)
+
 #: ex01: the function, the point and the steps of the error curve.
 EX01_POINT = 1.0
 EX01_STEPS = np.logspace(-16, 0, 65)
@@ -139,7 +142,7 @@ def attempt(call):
     """(result, None) or (None, message): the student's code raised, or returned something not numeric."""
     try:
         return plain(call()), None
-    except Exception as exc:       # the student's error, reported in their terms
+    except STUDENT_ERRORS as exc:       # the student's error, reported in their terms
         return None, describe(exc)
 
 
@@ -192,13 +195,13 @@ def probe_ex03(mod):
     try:
         nodes = ex03_graph(Value)
         data = {k: plain(v.data) for k, v in nodes.items()}
-    except Exception as exc:
+    except STUDENT_ERRORS as exc:
         emit("graph", nodes={}, error=f"building the graph failed: {describe(exc)}")
         return
     try:
         nodes["L"].backward()
         error = None
-    except Exception as exc:
+    except STUDENT_ERRORS as exc:
         error = f"L.backward() raised {describe(exc)}"
     grads = {}
     for k, v in nodes.items():
@@ -211,7 +214,7 @@ def probe_ex03(mod):
             v = v + 0.001
         v.backward()
         emit("deep", depth=EX03_DEPTH, grad=plain(x.grad), error=None)
-    except BaseException as exc:     # RecursionError, or anything the student's backward raises
+    except STUDENT_ERRORS as exc:     # RecursionError, or anything the student's backward raises
         emit("deep", depth=EX03_DEPTH, grad=None, error=describe(exc))
 
 
@@ -227,7 +230,7 @@ def probe_ex04(mod):
         parts = list(result)
         if len(parts) != 3:
             raise TypeError(f"returned {len(parts)} values, expected the tuple (dW, dx, db)")
-    except Exception as exc:
+    except STUDENT_ERRORS as exc:
         for name in names:
             emit(name, value=None, error=describe(exc))
         return
@@ -247,7 +250,7 @@ def probe_ex06(mod):
             params = train(X.copy(), y.copy(), steps=steps)
             out = {k: plain(params[k]) for k in ("W1", "b1", "w2", "b2")}
             emit("train", steps=steps, params=out, error=None)
-        except Exception as exc:
+        except STUDENT_ERRORS as exc:
             emit("train", steps=steps, params=None, error=f"train(X, y, steps={steps}) raised {describe(exc)}")
             return
 
