@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._show import legend_outside
+
 __all__ = ["GRAVITY", "DRAG", "DT", "ANGLE_RANGE", "SPEED_RANGE", "LEARNING_RATE",
            "flight", "landing", "miss_loss", "loss_and_gradient", "gradient_step", "aim",
            "miss_grid", "plot_projectile", "make_projectile_widget"]
@@ -165,7 +167,7 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, gr
     ax_fly.set_ylim(0, max(10.0, 1.1 * xy[:, 1].max()))
     ax_fly.set(xlabel="x (m)", ylabel="height y (m)",
                title=f"angle {angle:.1f} deg, speed {speed:.1f} m/s: miss {float(x_land) - target:+.2f} m")
-    ax_fly.legend(loc="upper right", fontsize=8)
+    legend_outside(ax_fly, "below", fontsize=7)
 
     angles, speeds, miss = grid if grid is not None else miss_grid(target, drag)
     cs = ax_map.contourf(speeds, angles, np.abs(miss), levels=np.linspace(0, 40, 11), extend="max", cmap="Greys")
@@ -184,7 +186,7 @@ def plot_projectile(angle, speed, target, drag=DRAG, descent=None, grid=None, gr
         ax_map.plot([], [], color="C3", lw=2, label="-grad L (downhill)")
     plt.colorbar(cs, ax=ax_map, label="|miss| (m)")
     ax_map.set(xlabel="speed (m/s)", ylabel="angle (deg)", title="the miss over all launches")
-    ax_map.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=7)
+    legend_outside(ax_map, "below", fontsize=7)
     return axes
 
 
