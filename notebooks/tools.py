@@ -17,7 +17,9 @@ thing when JupyterLab opens it, and keeps it deterministic:
   :func:`solution_problems`, written by the author);
 * **widget placeholders**: a live widget's output (which JupyterLab can only show as
   ``VBox(children=...)`` text or "model not found" before the cell is run) is replaced
-  by a sentence saying to run the cell, and the cell is tagged ``nbval-ignore-output``;
+  by a sentence saying to run the cell (:data:`PLACEHOLDER` for an interactive widget,
+  :data:`LIVE_PLACEHOLDER` for other live output such as a progress bar), and the cell
+  is tagged ``nbval-ignore-output``;
 * **deterministic metadata**: no execution timestamps, no saved widget state.
 
 The policy test (tests/test_notebook_policy.py) checks that every stored notebook is
@@ -36,6 +38,10 @@ import nbformat
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 IGNORE = "nbval-ignore-output"
 PLACEHOLDER = "\u25b6 Run this cell (Shift+Enter) to start the interactive widget."
+LIVE_PLACEHOLDER = "\u25b6 Run this cell (Shift+Enter) to see its live output."   # a progress bar, say
+PLACEHOLDERS = (PLACEHOLDER, LIVE_PLACEHOLDER)
+# The text an ipywidgets control or box gives as its plain-text form: VBox(children=...), FloatSlider(...)
+CONTROL_REPR = re.compile(r"^\w*(Box|Slider|Dropdown|Button|Buttons|Output|Tab|Accordion|Text|HTML|Label|Checkbox)\(")
 HIDDEN = {"source_hidden": True, "outputs_hidden": True}
 DETAILS = re.compile(r"\A<details>\s*<summary>.+?</summary>\n\n.*\n\n</details>\Z", re.DOTALL)
 TIME_LIMIT = 30.0      # seconds a notebook may take (notebooks/README.md)
@@ -74,7 +80,13 @@ def solutions_range(nb) -> tuple[int, int] | None:
 
 
 def is_widget_output(out) -> bool:
-    return WIDGET_VIEW in out.get("data", {}) or out.get("data", {}).get("text/plain") == PLACEHOLDER
+    return WIDGET_VIEW in out.get("data", {}) or out.get("data", {}).get("text/plain") in PLACEHOLDERS
+
+
+def placeholder_for(out) -> str:
+    """The sentence that replaces a widget output: an interactive control, or other live output."""
+    text = out.get("data", {}).get("text/plain", "")
+    return PLACEHOLDER if CONTROL_REPR.match(text) else LIVE_PLACEHOLDER
 
 
 def is_widget_cell(cell) -> bool:
@@ -90,9 +102,10 @@ def postprocess(nb):
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
             continue
-        if any(WIDGET_VIEW in o.get("data", {}) for o in cell.outputs):
+        views = [o for o in cell.outputs if WIDGET_VIEW in o.get("data", {})]
+        if views:
             cell.outputs = [nbformat.v4.new_output(
-                "display_data", data={"text/plain": PLACEHOLDER}, metadata={})]
+                "display_data", data={"text/plain": placeholder_for(views[0])}, metadata={})]
         if is_widget_cell(cell):
             tags = cell.metadata.setdefault("tags", [])
             if IGNORE not in tags:
