@@ -115,6 +115,7 @@ def test_parse_results_reads_gradescope_tests():
         {"name": "Exercise 1: hidden one", "score": 1, "max_score": 1, "visibility": "after_due_date"}]})
     assert [(r.test, r.score, r.max_score, r.output, r.hidden, r.passed) for r in rows] == [
         ("forward", 1.0, 2.0, "off by 2", False, False), ("hidden one", 1.0, 1.0, "", True, True)]
+    assert "(hidden on Gradescope until the due date)" in ms.feedback_html(ms.GradeResult(Path("ex01.py"), rows))
     # a 0-point test (e.g. "your file imports") fails by its status, not by its points
     (row,) = ms.parse_results({"tests": [{"name": "Exercise 1: your file imports", "score": 0.0, "max_score": 0.0,
                                           "output": "could not be imported", "status": "failed"}]})

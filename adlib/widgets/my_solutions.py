@@ -40,7 +40,7 @@ import adlib
 from .my_solutions_probe import MARKER, exercise_key
 
 __all__ = ["Row", "GradeResult", "default_folder", "find_exercise_files", "parse_results", "grade_file",
-           "run_probe", "feedback_html", "make_my_solutions_widget"]
+           "run_probe", "feedback_html", "feedback_text", "make_my_solutions_widget"]
 
 #: The folder that holds the adlib package, put first on the children's path so they
 #: use the same adlib as the notebook (``python -I`` ignores PYTHONPATH).
@@ -49,6 +49,8 @@ ADLIB_ROOT = str(Path(adlib.__file__).resolve().parents[1])
 #: The grader's default time limit per test (exercises/README.md), quoted to the student while grading.
 GRADER_TEST_SECONDS = 10
 
+_HIDDEN = {"hidden": "hidden on Gradescope", "after_due_date": "hidden on Gradescope until the due date",
+           "after_published": "hidden on Gradescope until grades are published"}
 _FILE = re.compile(r"^ex\d\d.*\.py$")
 _TITLE_PREFIX = re.compile(r"^Exercise \d+:\s*")
 
@@ -60,8 +62,12 @@ class Row:
     score: float
     max_score: float
     output: str
-    hidden: bool = False
+    visibility: str = "visible"     # Gradescope's: visible, hidden, after_due_date, after_published
     status: str = ""        # Gradescope's optional "passed"/"failed"; a 0-point test has only this
+
+    @property
+    def hidden(self):
+        return self.visibility in _HIDDEN
 
     @property
     def passed(self):
@@ -116,7 +122,7 @@ def parse_results(results):
         rows.append(Row(test=_TITLE_PREFIX.sub("", str(test.get("name", "(unnamed test)"))),
                         score=float(test.get("score") or 0.0), max_score=float(test.get("max_score") or 0.0),
                         output=str(test.get("output", "")).strip(),
-                        hidden=test.get("visibility") in ("hidden", "after_due_date", "after_published"),
+                        visibility=str(test.get("visibility", "visible")),
                         status=str(test.get("status", ""))))
     if not rows and results.get("output"):
         # A report without tests still says why (e.g. "no exercise file found").
@@ -237,7 +243,7 @@ def feedback_html(result):
     rows = []
     for r in result.rows:
         mark, colour = ("✓", "#1a7f37") if r.passed else ("✗", "#cf222e")
-        hidden = " <i>(hidden on Gradescope until the due date)</i>" if r.hidden else ""
+        hidden = f" <i>({_HIDDEN[r.visibility]})</i>" if r.hidden else ""
         said = html.escape(r.output) if r.output and not r.passed else ("passed" if r.passed else "")
         rows.append(f"<tr><td {cell.format('center')}><span style='color:{colour}'>{mark}</span></td>"
                     f"<td {cell.format('right')}>{_points(r.score)}/{_points(r.max_score)}</td>"

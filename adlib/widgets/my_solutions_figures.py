@@ -343,7 +343,7 @@ def picture_ex06(sections):
     left.contour(gx, gy, ex06_logits(ref_params, grid).reshape(gx.shape), levels=[0.0], colors="gray",
                  linewidths=4, alpha=0.5)
     left.plot([], [], color="gray", lw=4, alpha=0.5, label="adlib's boundary")
-    right.plot(np.arange(1, len(ref_losses) + 1), ref_losses, color="gray", lw=4, alpha=0.5, label="adlib.grad")
+    right.plot(np.arange(1, len(ref_losses) + 1), ref_losses, color="gray", lw=4, alpha=0.5, label="adlib.grad, momentum 0.9")
     words = []
     if mine:
         steps, final = mine[-1]
