@@ -226,3 +226,57 @@ def test_policy_catches_bad_notebooks():
     nb = _good_notebook()
     nb.cells[1].source = "import adlib\nrng = np.random.default_rng()"
     assert seed_problems(nb, "bad")
+
+
+# ---------------------------------------------------------------------------
+# The notebook tool (notebooks/tools.py) stores what the policy asks for.
+
+def test_the_tool_closes_solutions_replaces_widgets_and_drops_timestamps(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+    nb = new_notebook(cells=[
+        new_markdown_cell("# T\n\nYou will be able to."),
+        new_code_cell("make_widget()", execution_count=1, metadata={"execution": {"iopub.status.idle": "x"}},
+                      outputs=[new_output("display_data", data={WIDGET_VIEW: {"model_id": "a"},
+                                                                 "text/plain": "VBox(children=(FloatSlider(...),))"})]),
+        new_code_cell("for k in tqdm(range(3)): pass", execution_count=2,
+                      outputs=[new_output("display_data", data={WIDGET_VIEW: {"model_id": "b"},
+                                                                 "text/plain": "  0%|          | 0/3"})]),
+        new_markdown_cell("## Exercises"),
+        new_markdown_cell("## Solutions"),
+        new_markdown_cell("<details><summary>Solution 1</summary>\n\nWhy.\n\n</details>"),
+        new_code_cell("# Solution 1\nprint(1)", execution_count=3),
+        new_markdown_cell("## After the solutions"),
+        new_code_cell("print('not a solution')", execution_count=4),
+    ], metadata={"widgets": {"state": {}}})
+    tools.postprocess(nb)
+    assert nb.cells[1].outputs[0]["data"] == {"text/plain": tools.PLACEHOLDER}
+    assert nb.cells[2].outputs[0]["data"] == {"text/plain": tools.LIVE_PLACEHOLDER}
+    assert all(IGNORE in nb.cells[i].metadata["tags"] for i in (1, 2))
+    assert "execution" not in nb.cells[1].metadata and "widgets" not in nb.metadata
+    assert nb.cells[4].metadata["jp-MarkdownHeadingCollapsed"] is True
+    assert nb.cells[6].metadata["jupyter"] == tools.HIDDEN
+    assert "jupyter" not in nb.cells[8].metadata            # the section ends at the next ## heading
+    assert tools.solution_problems(nb, "t") == []
+    assert not tools.differs_from_postprocessed(nb)         # idempotent
+    path = tmp_path / "t.ipynb"
+    nbformat.write(nb, path)
+    assert tools.main(["check", str(path)]) == 0
+    nb.cells[5].source = "Why, outside details."
+    nbformat.write(nb, path)
+    assert tools.main(["check", str(path)]) == 1
+    assert tools.main([]) == 2
+
+
+def test_the_tool_runs_a_notebook_top_to_bottom(tmp_path):
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+    nb = new_notebook(cells=[new_markdown_cell("# T"), new_code_cell("x = 6 * 7"), new_code_cell("print(x)"),
+                             new_markdown_cell("## Solutions"), new_code_cell("# Solution 1\nprint(x + 1)")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    path = tmp_path / "t.ipynb"
+    nbformat.write(nb, path)
+    assert tools.main(["run", str(path)]) == 0
+    done = nbformat.read(path, as_version=4)
+    assert [c.execution_count for c in done.cells if c.cell_type == "code"] == [1, 2, 3]
+    assert done.cells[2].outputs[0]["text"] == "42\n"
+    assert done.cells[4].metadata["jupyter"] == tools.HIDDEN
+    assert not any("execution" in c.metadata for c in done.cells)
