@@ -259,3 +259,12 @@ def test_08_regimes_follow_the_thresholds():
 def test_number_helper():
     assert numbers_after("a: 1, 2.5e-3 and -4", "a:") == [1.0, 2.5e-3, -4.0]
     assert math.isfinite(float(re.findall(NUMBER, "x 1e+25")[0]))
+
+
+def test_01_descent_divides_the_loss_and_the_coarse_grid_stays_above_it():
+    nb = load("01_why_gradients")
+    text = printed(nb, "descent_result = tn.gradient_descent")
+    history = numbers_after(text, "loss after each step:")
+    assert all(b <= a / 3 for a, b in zip(history, history[1:])), "'divides the loss by three or more'"
+    coarse_loss = float(re.search(r"best loss (\S+)", printed(nb, "coarse = tn.grid_search")).group(1))
+    assert coarse_loss > history[-1], "'a coarse grid cannot land closer than its spacing allows'"
