@@ -210,6 +210,17 @@ def test_wrong_ex06_sum_not_mean_shows_in_feedback_and_picture(tmp_path):
 
 
 @needs_source
+def test_wrong_ex02_cos_sign_is_the_one_red_bar(tmp_path):
+    path = wrong("ex02_cos_sign", tmp_path)
+    assert any(not r.passed and "cos" in r.test + r.output for r in ms.grade_file(path).rows)
+    fig, words, _ = picture_of(path)
+    assert "Your derivatives differ from adlib's for: cos(x)." in words
+    # sin instead of -sin: the derivative is off by 2 sin(x), largest at x = 1.5 of the points 0.5 ... 2.5
+    (label,) = [t.get_text() for t in fig.axes[0].texts if "e+" in t.get_text() or "e-" in t.get_text()]
+    assert float(label) == pytest.approx(2 * math.sin(1.5), rel=0.03)       # the bar is labelled to 2 digits
+
+
+@needs_source
 def test_a_recursive_backward_is_caught_on_a_deep_chain(tmp_path):
     path = wrong("ex03_recursive_topo", tmp_path)
     fig, words, _ = picture_of(path)

@@ -191,6 +191,7 @@ def _bars(names, mine, errors, title):
                     bbox=dict(facecolor="white", edgecolor="none", pad=1))
         else:
             ax.barh(y, max(diff, _FLOOR), color="#1a7f37" if diff <= AGREE else "#cf222e", left=_FLOOR / 10)
+            ax.text(max(diff, _FLOOR) * 3, y, f" {diff:.1e}" if diff else " 0 (exact)", va="center", fontsize=8)
     ax.axvline(AGREE, color="gray", ls="--", lw=1, label=f"agree below {AGREE:g}", zorder=0)
     ax.set_xscale("log")
     ax.set_xlim(_FLOOR / 10, 1e3)
