@@ -268,3 +268,10 @@ def test_01_descent_divides_the_loss_and_the_coarse_grid_stays_above_it():
     assert all(b <= a / 3 for a, b in zip(history, history[1:])), "'divides the loss by three or more'"
     coarse_loss = float(re.search(r"best loss (\S+)", printed(nb, "coarse = tn.grid_search")).group(1))
     assert coarse_loss > history[-1], "'a coarse grid cannot land closer than its spacing allows'"
+
+
+def test_08_the_scalar_graph_is_tens_of_thousands_of_values():
+    text = printed(load("08_training_a_network"), 'print(len(model.parameters()), "parameters")')
+    size, per_example = [int(v) for v in re.search(r"graph of (\d+) Values \((\d+) per example\)", text).groups()]
+    assert 10_000 <= size < 100_000, "'a graph of tens of thousands of Values'"
+    assert 100 <= per_example < 1000, "'hundreds per example'"
