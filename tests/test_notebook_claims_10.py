@@ -142,3 +142,12 @@ def test_the_worked_solutions(nb):
     assert abs(estimate - numbers_after(exponential, "lambda^3 =")[0]) < 2 * error
     fixed_point = printed(nb, "# Solution 6 ")
     assert numbers_after(fixed_point, "implicit:") == numbers_after(fixed_point, "unrolled:")
+
+
+def test_the_tiny_renderer(nb):
+    out = printed(nb, "# Solution 7 ")
+    assert "hard edge: gradient [0. 0.]" in out                     # a discrete choice per pixel
+    centre = numbers_after(out, "centre after 30 steps")[:2]
+    assert centre == pytest.approx([0.6, 0.4], abs=0.002)
+    start, end = numbers_after(out, "differ from the photo:")[:2]
+    assert end < start / 50
