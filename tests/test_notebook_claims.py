@@ -275,3 +275,11 @@ def test_08_the_scalar_graph_is_tens_of_thousands_of_values():
     size, per_example = [int(v) for v in re.search(r"graph of (\d+) Values \((\d+) per example\)", text).groups()]
     assert 10_000 <= size < 100_000, "'a graph of tens of thousands of Values'"
     assert 100 <= per_example < 1000, "'hundreds per example'"
+
+
+def test_04_one_pass_costs_of_order_ten_evaluations():
+    text = printed(load("04_forward_mode"), "forward_cost.measure_forward_cost")
+    for line in text.splitlines():
+        if line.startswith("d = ") and int(re.search(r"d = +(\d+)", line).group(1)) >= 8:
+            per_pass = float(re.search(r"ratio / d +(\S+)", line).group(1))
+            assert 3 <= per_pass <= 30, "'ratio / d: of order ten'"
