@@ -39,6 +39,15 @@ def course(tmp_path):
     return source, tmp_path / "my-notebooks"
 
 
+def copied_then_edited(tasks, course, text):
+    """Run the copying once, then let the student change 01_a.ipynb; return (source, dest, edited bytes)."""
+    source, dest = course
+    tasks.working_copies(source, dest)
+    edited = small_notebook(text)
+    (dest / "01_a.ipynb").write_bytes(edited)
+    return source, dest, edited
+
+
 def snapshot(folder):
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
@@ -57,10 +66,7 @@ def test_first_run_copies_every_notebook_and_leaves_the_course_alone(course):
 
 def test_a_students_edits_survive_every_later_run(course):
     tasks = load_tasks()
-    source, dest = course
-    tasks.working_copies(source, dest)
-    edited = small_notebook("# one, with my notes")
-    (dest / "01_a.ipynb").write_bytes(edited)
+    source, dest, edited = copied_then_edited(tasks, course, "# one, with my notes")
     assert tasks.working_copies(source, dest) == []
     assert (dest / "01_a.ipynb").read_bytes() == edited
 
@@ -88,10 +94,7 @@ def test_a_students_edits_survive_every_later_run(course):
 
 def test_a_lost_record_never_costs_the_student_their_copy(course):
     tasks = load_tasks()
-    source, dest = course
-    tasks.working_copies(source, dest)
-    edited = small_notebook("# mine")
-    (dest / "01_a.ipynb").write_bytes(edited)
+    source, dest, edited = copied_then_edited(tasks, course, "# mine")
     (dest / tasks.VERSIONS).write_text("not json")
     tasks.working_copies(source, dest)
     assert (dest / "01_a.ipynb").read_bytes() == edited

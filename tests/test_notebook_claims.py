@@ -11,44 +11,13 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
-import nbformat
 import numpy as np
 import pytest
+from notebook_outputs import NUMBER, cell, load, numbers_after, printed, prose  # noqa: F401
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 MINE = ["01_why_gradients", "02_numerical_differentiation", "03_chain_rule_and_evaluation_trace",
         "04_forward_mode", "08_training_a_network"]
-NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-
-
-def load(stem):
-    return nbformat.read(NOTEBOOKS / f"{stem}.ipynb", as_version=4)
-
-
-def cell(nb, source_part, kind="code"):
-    hits = [c for c in nb.cells if c.cell_type == kind and source_part in c.source]
-    assert len(hits) == 1, f"expected one {kind} cell containing {source_part!r}, found {len(hits)}"
-    return hits[0]
-
-
-def printed(nb, source_part):
-    """Everything a code cell printed (its stdout streams), as one string."""
-    c = cell(nb, source_part)
-    return "".join(o.text for o in c.outputs if o.output_type == "stream" and o.name == "stdout")
-
-
-def numbers_after(text, label):
-    """The numbers on the line that starts with (or contains) ``label``, after it."""
-    for line in text.splitlines():
-        if label in line:
-            return [float(x) for x in re.findall(NUMBER, line.split(label, 1)[1])]
-    raise AssertionError(f"no line with {label!r} in:\n{text}")
-
-
-def prose(nb):
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
 
 
 # --------------------------------------------------------------------------- all five
