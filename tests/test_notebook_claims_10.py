@@ -10,35 +10,15 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
-import nbformat
 import pytest
 
-NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "10_differentiable_programming.ipynb"
-NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+from notebook_outputs import load, numbers_after, printed, prose
 
 
 @pytest.fixture(scope="module")
 def nb():
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def printed(nb, source_part):
-    hits = [c for c in nb.cells if c.cell_type == "code" and source_part in c.source]
-    assert len(hits) == 1, f"expected one code cell containing {source_part!r}, found {len(hits)}"
-    return "".join(o.text for o in hits[0].outputs if o.output_type == "stream" and o.name == "stdout")
-
-
-def numbers_after(text, label):
-    for line in text.splitlines():
-        if label in line:
-            return [float(x) for x in re.findall(NUMBER, line.split(label, 1)[1])]
-    raise AssertionError(f"no line with {label!r} in:\n{text}")
-
-
-def prose(nb):
-    return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return load("10_differentiable_programming")
 
 
 def test_the_gradient_through_the_loop(nb):
