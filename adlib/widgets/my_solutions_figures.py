@@ -6,8 +6,8 @@ notebook's kernel, with public adlib only:
 
 * ex01: |estimate - f'(x)| against the step h, for f = sin at x = 1, on a log-log
   plot: the student's forward and central differences beside adlib's;
-* ex02, ex04: the largest difference between the student's derivatives
-  (``derivative`` per rule; dW, dx, db) and adlib's, one bar per part;
+* ex02, ex04, ex05: the largest difference between the student's derivatives
+  (``derivative`` per rule; dW, dx, db; each VJP rule) and adlib's, one bar per part;
 * ex03: the gradients of a small graph from the student's ``Value`` against
   ``adlib.Value``'s, as bars, plus the graph drawn with the student's gradients;
 * ex06: the decision boundary and the loss curve of the student's ``train``
@@ -27,8 +27,8 @@ import numpy as np
 
 import adlib
 
-from .my_solutions_probe import (EX01_POINT, EX01_STEPS, EX02_POINTS, EX02_RULES, EX06_SCHEDULE, ex03_graph,
-                                 ex04_inputs, ex06_data)
+from .my_solutions_probe import (EX01_POINT, EX01_STEPS, EX02_POINTS, EX02_RULES, EX05_RULES, EX06_SCHEDULE,
+                                 ex03_graph, ex04_inputs, ex05_inputs, ex06_data)
 
 __all__ = ["AGREE", "reference_ex01", "reference_ex02", "reference_ex03", "reference_ex04", "reference_ex06",
            "ex06_loss", "graph_svg", "picture"]
@@ -79,6 +79,22 @@ def reference_ex04():
     W, x, b, dH = ex04_inputs()
     gW, gx, gb = adlib.grad(lambda W, x, b: anp.sum(dH * adlib.relu(W @ x + b)), argnum=(0, 1, 2))(W, x, b)
     return {"dW": np.asarray(gW), "dx": np.asarray(gx), "db": np.asarray(gb)}
+
+
+@functools.lru_cache(maxsize=None)
+def reference_ex05():
+    """{rule: adlib's own vector-Jacobian product} at ex05's inputs, through adlib.vjp."""
+    import adlib.numpy as anp
+    v = ex05_inputs()
+    _, mm = adlib.vjp(lambda A, B: A @ B, v["A"], v["B"])
+    _, ad = adlib.vjp(lambda a, b: a + b, v["a"], v["b"])
+    gA, gB = mm(v["g_matmul"])
+    ga, gb = ad(v["g_add"])
+    return {"unbroadcast": adlib.unbroadcast(v["g_unbroadcast"], np.zeros((3, 1))), "matmul, dL/dA": gA, "matmul, dL/dB": gB,
+            "sum_axis": adlib.vjp(lambda x: anp.sum(x, axis=1), v["x"])[1](v["g_sum"])[0],
+            "add, dL/da": ga, "add, dL/db": gb,
+            "logsumexp": adlib.vjp(lambda x: anp.logsumexp(x, axis=-1), v["x"])[1](v["g_logsumexp"])[0],
+            "softmax": adlib.vjp(lambda x: anp.softmax(x, axis=-1), v["x"])[1](v["g_softmax"])[0]}
 
 
 def ex06_logits(params, X):
@@ -226,8 +242,8 @@ def _parts_words(diffs, errors, what):
     wrong = [n for n, d in diffs.items() if d is not None and d > AGREE]
     missing = {}
     for n, d in diffs.items():
-        if d is None:
-            missing.setdefault(errors[n], []).append(n)
+        if d is None:       # the same error at different lines of the file is one message
+            missing.setdefault(re.sub(r" \(line \d+ of your file\)", "", errors[n]), []).append(n)
     words = []
     if wrong:
         words.append(f"Your {what} differ from adlib's for: " + ", ".join(_esc(n) for n in wrong) + ".")
@@ -252,6 +268,13 @@ def picture_ex04(sections):
     diffs, errors = _compare_parts(names, sections, reference_ex04())
     fig = _bars(names, diffs, errors, "Your relu_layer_backward against adlib.grad")
     return fig, _parts_words(diffs, errors, "gradients")
+
+
+def picture_ex05(sections):
+    names = list(EX05_RULES)
+    diffs, errors = _compare_parts(names, sections, reference_ex05())
+    fig = _bars(names, diffs, errors, "Your VJP rules against adlib.vjp, random upstream g")
+    return fig, _parts_words(diffs, errors, "vector-Jacobian products")
 
 
 _SVG_SIZE = re.compile(r'<svg([^>]*?)\swidth="([\d.]+)(pt|px)?"\s+height="([\d.]+)(pt|px)?"', re.S)
@@ -377,7 +400,7 @@ def picture_ex06(sections):
 
 
 PICTURES = {"ex01": picture_ex01, "ex02": picture_ex02, "ex03": picture_ex03, "ex04": picture_ex04,
-            "ex06": picture_ex06}
+            "ex05": picture_ex05, "ex06": picture_ex06}
 
 
 def picture(key, probe):

@@ -14,8 +14,8 @@ inputs defined here, and prints one line per finished section::
 
 Only numbers, lists of numbers and messages leave this process; the widget
 computes adlib's side of each picture itself, in the notebook's kernel, from the
-same inputs (:func:`ex03_graph`, :func:`ex04_inputs`, :data:`EX02_RULES`,
-:data:`EX06_SCHEDULE`).  A section that fails carries the student's error as a
+same inputs (:func:`ex03_graph`, :func:`ex04_inputs`, :func:`ex05_inputs`,
+:data:`EX02_RULES`, :data:`EX06_SCHEDULE`).  A section that fails carries the student's error as a
 message; a section that never finishes (the widget stops a probe that runs too
 long) is simply missing, and the sections before it still count.
 """
@@ -91,6 +91,38 @@ def ex04_inputs():
     W, x, b = rng.normal(size=(3, 4)), rng.normal(size=4), rng.normal(size=3)
     dH = rng.normal(size=3)
     return W, x, b, dH
+
+
+#: ex05: each rule of the file, called as adlib would call it: (rule, the student's function, arguments).
+EX05_RULES = ("unbroadcast", "matmul, dL/dA", "matmul, dL/dB", "sum_axis", "add, dL/da", "add, dL/db",
+              "logsumexp", "softmax")
+
+
+def ex05_inputs():
+    """Fixed inputs and random, non-uniform upstream gradients g for each rule of ex05."""
+    rng = np.random.default_rng(5)
+    A, B = rng.normal(size=(3, 4)), rng.normal(size=(4, 2))
+    x, a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 1)), rng.normal(size=4)
+    return {"A": A, "B": B, "x": x, "a": a, "b": b,
+            "g_unbroadcast": rng.normal(size=(2, 3, 4)), "g_matmul": rng.normal(size=(3, 2)),
+            "g_sum": rng.normal(size=3), "g_add": rng.normal(size=(3, 4)),
+            "g_logsumexp": rng.normal(size=3), "g_softmax": rng.normal(size=(3, 4))}
+
+
+def ex05_calls(mod, v):
+    """{rule: a function of no arguments that calls the student's rule on the fixed inputs}."""
+    lse = np.log(np.sum(np.exp(v["x"]), axis=-1))
+    soft = np.exp(v["x"]) / np.sum(np.exp(v["x"]), axis=-1, keepdims=True)
+    return {
+        "unbroadcast": lambda: mod.unbroadcast(v["g_unbroadcast"], (3, 1)),
+        "matmul, dL/dA": lambda: mod.matmul_vjp_A(v["g_matmul"], v["A"] @ v["B"], v["A"], v["B"]),
+        "matmul, dL/dB": lambda: mod.matmul_vjp_B(v["g_matmul"], v["A"] @ v["B"], v["A"], v["B"]),
+        "sum_axis": lambda: mod.sum_axis_vjp(v["g_sum"], v["x"].sum(axis=1), v["x"], 1),
+        "add, dL/da": lambda: mod.add_vjp_a(v["g_add"], v["a"] + v["b"], v["a"], v["b"]),
+        "add, dL/db": lambda: mod.add_vjp_b(v["g_add"], v["a"] + v["b"], v["a"], v["b"]),
+        "logsumexp": lambda: mod.logsumexp_vjp(v["g_logsumexp"], lse, v["x"]),
+        "softmax": lambda: mod.softmax_vjp(v["g_softmax"], soft, v["x"]),
+    }
 
 
 def ex06_data():
@@ -239,6 +271,13 @@ def probe_ex04(mod):
         emit(name, value=value, error=error)
 
 
+def probe_ex05(mod):
+    calls = ex05_calls(mod, ex05_inputs())
+    for name in EX05_RULES:
+        value, error = attempt(calls[name])
+        emit(name, value=value, error=error)
+
+
 def probe_ex06(mod):
     train = getattr(mod, "train", None)
     if train is None:
@@ -255,7 +294,8 @@ def probe_ex06(mod):
             return
 
 
-PROBES = {"ex01": probe_ex01, "ex02": probe_ex02, "ex03": probe_ex03, "ex04": probe_ex04, "ex06": probe_ex06}
+PROBES = {"ex01": probe_ex01, "ex02": probe_ex02, "ex03": probe_ex03, "ex04": probe_ex04, "ex05": probe_ex05,
+          "ex06": probe_ex06}
 
 _KEY = re.compile(r"^(ex\d\d)(?:_|\.py$)")
 
