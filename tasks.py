@@ -65,6 +65,11 @@ def working_copies(source: Path = COURSE_NOTEBOOKS, dest: Path = None) -> list:
     import hashlib
     import json
     dest = Path(WORKDIR if dest is None else dest)
+    if dest.resolve() == Path(source).resolve():
+        sys.exit(f"the working folder {dest} is the course's own notebooks folder; choose another "
+                 "(ADLIB_COURSE_DIR), so that your edits never overwrite the course")
+    if dest.exists() and not dest.is_dir():
+        sys.exit(f"{dest} is a file, not a folder: move it away so the course can put your working copies there")
     dest.mkdir(parents=True, exist_ok=True)
     record_file = dest / VERSIONS
     try:

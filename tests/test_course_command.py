@@ -134,3 +134,15 @@ def test_the_test_suite_ignores_a_students_edited_copies(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "notebooks/01_a.ipynb" in result.stdout and "tests/test_ok.py" in result.stdout
     assert "my-notebooks" not in result.stdout
+
+
+def test_a_working_folder_that_cannot_hold_copies_is_refused_in_words(course, tmp_path):
+    tasks = load_tasks()
+    source, _ = course
+    with pytest.raises(SystemExit, match="course's own notebooks folder"):
+        tasks.working_copies(source, source)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("mine")
+    with pytest.raises(SystemExit, match="is a file, not a folder"):
+        tasks.working_copies(source, blocker)
+    assert blocker.read_text() == "mine"
