@@ -383,6 +383,9 @@ def test_the_widget_follows_the_folder_and_speaks_when_files_go(tmp_path):
     box.controls["refresh"].click()               # look again: ex05 only, and it is graded
     assert [label for label, _ in files.options] == [NAMES["ex05"]]
     assert NAMES["ex05"] in box.feedback.value and "No number yet for all of them" in box.note.value
+    (tmp_path / NAMES["ex05"]).unlink()
+    box.controls["refresh"].click()               # no file left: no stale feedback either
+    assert files.options == () and box.feedback.value == "" and "no exercise files" in box.status.value
     empty = ms.make_my_solutions_widget(folder=tmp_path / "nowhere")
     assert empty.controls["file"].value is None and "there is no folder" in empty.status.value
 

@@ -334,7 +334,9 @@ def make_my_solutions_widget(folder=None, grade_timeout=300.0, probe_timeout=20.
             files.value = current if current in dict(options).values() else (options[0][1] if options else None)
         finally:
             quiet[0] = False
-        if files.value is not None and files.value != current:
+        if files.value is None:          # nothing left to show feedback for
+            feedback.value, note.value, drawing.value, pic.outputs = "", "", "", ()
+        elif files.value != current:
             grade()
 
     files.observe(picked, names="value")
