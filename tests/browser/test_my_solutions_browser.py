@@ -63,14 +63,19 @@ def check_pick_a_file(page, screenshot=None, wait=60.0):
     assert "ex03_backprop_value.py" in labels, f"the file menu offers {labels}"
     select.select_option(label="ex03_backprop_value.py")
 
+    seen_grading = []
+
     def ex03_shown():
+        if "grading ex03_backprop_value.py" in text_of(page, ".adlib-mysol-status"):
+            seen_grading.append(True)       # the state shown while the grader runs (a second or more)
         feedback = text_of(page, ".adlib-mysol-feedback")
         return ("ex03_backprop_value.py" in feedback and "not implemented yet" in feedback
                 and "backward() raised NotImplementedError" in text_of(page, ".adlib-mysol-note")
                 and picture_source(page) not in ("", before))
-    shown = checks.wait_until(ex03_shown, wait, page)
+    shown = checks.wait_until(ex03_shown, wait, page, interval_ms=50)
     assert shown, ("picking ex03_backprop_value.py did not show its feedback and picture; the page shows "
                    f"{text_of(page, '.adlib-mysol-feedback')[:200]!r} and {text_of(page, '.adlib-mysol-note')[:200]!r}")
+    assert seen_grading, "while ex03 was graded the status never said 'grading ex03_backprop_value.py…'"
     assert "graded ex03_backprop_value.py" in text_of(page, ".adlib-mysol-status")
     if screenshot is not None:
         checks.save_screenshot(page, BOX, screenshot)
