@@ -252,3 +252,13 @@ def test_04_one_pass_costs_of_order_ten_evaluations():
         if line.startswith("d = ") and int(re.search(r"d = +(\d+)", line).group(1)) >= 8:
             per_pass = float(re.search(r"ratio / d +(\S+)", line).group(1))
             assert 3 <= per_pass <= 30, "'ratio / d: of order ten'"
+
+
+def test_02_the_bottom_of_each_v_sits_where_the_model_says():
+    text = printed(load("02_numerical_differentiation"), "numdiff.best_steps")
+    float64 = text.split("float32")[0]
+    for method in ("forward", "backward", "central"):
+        line = next(l for l in float64.splitlines() if l.strip().startswith(method))
+        model = float(re.search(r"model h\* = (\S+)", line).group(1))
+        measured = float(re.search(r"measured best h = (\S+)", line).group(1))
+        assert 1 / 3 <= measured / model <= 3, f"{method}: the V's bottom {measured} is not near the model's {model}"
