@@ -410,3 +410,46 @@ def test_an_exercise_without_a_picture_says_so(tmp_path):
     fig, words, drawing = picture_of(path)
     assert fig is None and drawing == ""
     assert words.startswith("No picture for this exercise (ex07): its feedback is the whole story.")
+
+
+# --------------------------------------------------------------------------- the notebook says what its outputs show
+
+def _notebook():
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import notebook_outputs as nbo
+    finally:
+        sys.path.pop(0)
+    return nbo, nbo.load("explore_your_solutions")
+
+
+def test_notebook_prose_about_the_best_steps_matches_its_output():
+    nbo, nb = _notebook()
+    out = nbo.printed(nb, "adlib_side = reference_ex01()")
+    forward = nbo.numbers_after(out, "adlib's forward_difference: smallest error")
+    central = nbo.numbers_after(out, "adlib's central_difference: smallest error")
+    text = nbo.prose(nb)
+    assert f"forward differences are most\naccurate near h = {forward[1]:.0e}".replace("e-0", "e-") in text
+    assert f"central ones near h = {central[1]:.0e}".replace("e-0", "e-") in text
+    assert "not implemented yet" in nbo.printed(nb, "print(feedback_text(result))")
+    assert "so there is no curve of yours yet" in out
+
+
+def test_notebook_solutions_match_their_output():
+    nbo, nb = _notebook()
+    out = nbo.printed(nb, "# Solutions 1 and 2")
+    backward_estimate, backward_error = nbo.numbers_after(out, "forward_difference: at h = 1e-04 the estimate is")
+    central_estimate, central_error = nbo.numbers_after(out, "central_difference: at h = 1e-04 the estimate is")
+    text = nbo.prose(nb)
+    # Solution 1: the error is about f'(1) = cos(1) = 0.5403, shown as 0.540 at h = 1e-4
+    assert "cos(1) ≈ 0.5403 (0.540 at h = 1e-4 above)" in text
+    assert round(math.cos(1.0), 4) == 0.5403 and round(central_error, 3) == 0.540
+    # Solution 2: the same size as the forward difference's error, f''(1) h / 2 = 4.2e-5, opposite sign
+    assert "f''(1) h / 2 ≈ 4.2e-5 at h = 1e-4" in text
+    assert round(math.sin(1.0) * 1e-4 / 2, 6) == 4.2e-5
+    assert backward_error == pytest.approx(math.sin(1.0) * 1e-4 / 2, rel=0.01)
+    k = int(np.argmin(abs(np.log10(EX01_STEPS) + 4)))
+    forward_estimate = figs.reference_ex01()["forward_difference"][k]
+    assert (backward_estimate - math.cos(1.0)) * (forward_estimate - math.cos(1.0)) < 0
+    hints = nbo.printed(nb, "# Solution 2, continued")
+    assert "It looks like the backward difference" in hints and "divided by h instead of 2h" in hints
