@@ -13,8 +13,10 @@ thing when JupyterLab opens it, and keeps it deterministic:
   collapsed heading when the active cell moves into it (Shift+Enter through the
   notebook) and un-hides outputs when it runs a cell, but it keeps a code cell's
   hidden source, and an HTML ``<details>`` element in markdown always renders closed:
-  so each markdown cell of a solution is one ``<details>`` block (checked by
-  :func:`solution_problems`, written by the author);
+  so each markdown cell of a solution is one ``<details>`` block, and the notebook ends
+  with a section after the solutions (Run All leaves the cursor on the last cell and
+  JupyterLab opens the heading above it); both written by the author and checked by
+  :func:`solution_problems`;
 * **widget placeholders**: a live widget's output (which JupyterLab can only show as
   ``VBox(children=...)`` text or "model not found" before the cell is run) is replaced
   by a sentence saying to run the cell (:data:`PLACEHOLDER` for an interactive widget,
@@ -144,6 +146,10 @@ def solution_problems(nb, name: str) -> list[str]:
                             "(run `python notebooks/tools.py fix` on the notebook)")
     if not any(c.cell_type == "code" and c.source.strip() for c in nb.cells[start + 1:end]):
         problems.append(f"{name}: the solutions contain no worked code")
+    if end == len(nb.cells):
+        problems.append(f"{name}: the notebook ends inside the Solutions section; end it with a section of "
+                        "its own after the solutions (e.g. '## Next' pointing to the next notebook): Run All "
+                        "leaves the cursor on the last cell, and JupyterLab opens the heading above that cell")
     return problems
 
 

@@ -13,10 +13,11 @@ Checked on the stored .ipynb files, without running them (nbval runs them):
   that skip or loosen checks (``nbval-skip``, ``raises-exception`` ...);
 * the first cell is markdown saying what the student "will be able to" do;
 * there is an "Exercises" heading followed later by a "Solutions" heading whose
-  section stays closed in JupyterLab, also after Restart and Run All: the heading
-  stored collapsed (``jp-MarkdownHeadingCollapsed``), each code cell with hidden
-  source and outputs and a first line ``# Solution ...``, each markdown cell one
-  ``<details>`` block, and at least one code cell (notebooks/tools.py, ``solution_problems``);
+  section stays closed in JupyterLab, also after Run All: the heading stored
+  collapsed (``jp-MarkdownHeadingCollapsed``), each code cell with hidden source and
+  outputs and a first line ``# Solution ...``, each markdown cell one ``<details>``
+  block, at least one code cell, and a section after it, so that the notebook does
+  not end inside it (notebooks/tools.py, ``solution_problems``);
 * stored as ``notebooks/tools.py`` stores it: a widget's output is a sentence saying
   to run the cell (no ``VBox(children=...)`` text, no "model not found"), no
   execution timestamps, no saved widget state;
@@ -179,6 +180,7 @@ def _good_notebook():
         new_markdown_cell("<details><summary>Solution 1: try</summary>\n\nTwo.\n\n</details>"),
         new_code_cell("# Solution 1\nprint(2)", execution_count=4,
                       metadata={"jupyter": {"source_hidden": True, "outputs_hidden": True}}),
+        new_markdown_cell("## Next\n\nNotebook 02."),
     ]
     return new_notebook(cells=cells)
 
@@ -214,6 +216,9 @@ def test_policy_catches_bad_notebooks():
     nb = _good_notebook()
     nb.cells[7].source = "print(2)"                       # its first line would show
     assert "# Solution" in structure_problems(nb, "bad")[0]
+    nb = _good_notebook()
+    nb.cells.pop()                                        # ends inside the Solutions: Run All would open them
+    assert "ends inside the Solutions" in structure_problems(nb, "bad")[0]
     nb = _good_notebook()
     nb.cells[2].outputs[0]["data"] = {WIDGET_VIEW: {"model_id": "x"}, "text/plain": "VBox()"}
     assert "live widget view" in storage_problems(nb, "bad")[0]
@@ -270,7 +275,8 @@ def test_the_tool_closes_solutions_replaces_widgets_and_drops_timestamps(tmp_pat
 def test_the_tool_runs_a_notebook_top_to_bottom(tmp_path):
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
     nb = new_notebook(cells=[new_markdown_cell("# T"), new_code_cell("x = 6 * 7"), new_code_cell("print(x)"),
-                             new_markdown_cell("## Solutions"), new_code_cell("# Solution 1\nprint(x + 1)")],
+                             new_markdown_cell("## Solutions"), new_code_cell("# Solution 1\nprint(x + 1)"),
+                             new_markdown_cell("## Next")],
                       metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     path = tmp_path / "t.ipynb"
     nbformat.write(nb, path)

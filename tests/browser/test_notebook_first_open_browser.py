@@ -8,7 +8,8 @@ screen, its own cell state through ``window.jupyterapp`` (exposed with
 
 * on first open, before anything runs, a widget cell shows the sentence asking to
   run it, never ``VBox(children=...)`` text nor "Error displaying widget";
-* after Restart and Run All, the Solutions section is still closed: the heading
+* after Restart and Run All, and after Run All Cells (which leaves the cursor on the
+  last cell, after the Solutions), the Solutions section is still closed: the heading
   collapsed, its cells hidden, and, opened by hand, each explanation a closed
   ``<details>`` and each code cell's source hidden;
 * walking through with Shift+Enter (which makes JupyterLab expand the heading when
@@ -147,7 +148,14 @@ def test_first_open_shows_a_sentence_for_each_widget_and_run_all_keeps_solutions
     assert all(state[c["i"]]["hidden"] for c in inside), "Restart and Run All showed solution cells"
     # The widgets now run: the placeholder has made way for the live widget.
     assert tools.PLACEHOLDER not in shown_text(page, widget_cells[0])
-    page.screenshot(path=str(tmp_path / "after-run-all.png"))
+    page.screenshot(path=str(tmp_path / "after-restart-run-all.png"))
+
+    # Run -> Run All Cells: it leaves the cursor on the last cell, which is outside the Solutions.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_timeout(2000)
+    state = wait_until_all_ran(page)
+    assert state[start]["collapsed"], "Run All Cells opened the Solutions heading"
+    assert all(state[c["i"]]["hidden"] for c in inside), "Run All Cells showed solution cells"
     assert_solutions_closed_when_opened(page, NOTEBOOK_01, start)
 
 
