@@ -262,3 +262,11 @@ def test_02_the_bottom_of_each_v_sits_where_the_model_says():
         model = float(re.search(r"model h\* = (\S+)", line).group(1))
         measured = float(re.search(r"measured best h = (\S+)", line).group(1))
         assert 1 / 3 <= measured / model <= 3, f"{method}: the V's bottom {measured} is not near the model's {model}"
+
+
+@pytest.mark.parametrize("stem", MINE)
+def test_links_to_other_notebooks_lead_somewhere(stem):
+    from notebook_outputs import NOTEBOOKS
+    targets = re.findall(r"\]\(([^)#]+\.ipynb)\)", prose(load(stem)))
+    missing = [t for t in targets if not (NOTEBOOKS / t).exists()]
+    assert not missing, f"{stem} links to notebooks that do not exist: {missing}"
