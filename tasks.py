@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set up and run adlib with nothing but Python installed.
 
-    python tasks.py course   # install everything, then open the course in JupyterLab
+    python tasks.py course   # install everything, copy the notebooks into my-notebooks/, open them in JupyterLab
     python tasks.py test     # install everything, then run every test
 
 Both create (or reuse) a virtual environment in ``.venv`` beside this file and
@@ -48,11 +48,69 @@ def install() -> Path:
     return py
 
 
+COURSE_NOTEBOOKS = ROOT / "notebooks"
+# The student's working folder (gitignored): JupyterLab autosaves here, never into notebooks/.
+WORKDIR = Path(os.environ.get("ADLIB_COURSE_DIR") or ROOT / "my-notebooks")
+VERSIONS = ".course-versions.json"   # in WORKDIR: the sha256 of each course notebook as copied
+
+
+def working_copies(source: Path = COURSE_NOTEBOOKS, dest: Path = None) -> list:
+    """Copy each course notebook into ``dest`` without ever overwriting a student's work.
+
+    A missing copy is copied.  A copy still byte-identical to the course version it came
+    from is replaced by a newer course version.  A copy the student has changed is kept;
+    a newer course version then goes beside it as ``NAME.course-update-<hash>.ipynb``.
+    Returns what it did, one sentence per notebook that needed anything.
+    """
+    import hashlib
+    import json
+    dest = Path(WORKDIR if dest is None else dest)
+    if dest.resolve() == Path(source).resolve():
+        sys.exit(f"the working folder {dest} is the course's own notebooks folder; choose another "
+                 "(ADLIB_COURSE_DIR), so that your edits never overwrite the course")
+    if dest.exists() and not dest.is_dir():
+        sys.exit(f"{dest} is a file, not a folder: move it away so the course can put your working copies there")
+    dest.mkdir(parents=True, exist_ok=True)
+    record_file = dest / VERSIONS
+    try:
+        record = json.loads(record_file.read_text())
+    except (OSError, ValueError):
+        record = {}
+    digest = lambda data: hashlib.sha256(data).hexdigest()
+    said = []
+    for course_nb in sorted(source.glob("*.ipynb")):
+        new = course_nb.read_bytes()
+        target = dest / course_nb.name
+        if not target.exists():
+            target.write_bytes(new)
+            said.append(f"new notebook: {target.name}")
+        else:
+            mine = digest(target.read_bytes())
+            if mine == digest(new) or record.get(target.name) == digest(new):
+                pass                                   # up to date, or the student's edit of it
+            elif mine == record.get(target.name):      # untouched since copied: safe to update
+                target.write_bytes(new)
+                said.append(f"updated (you had not changed it): {target.name}")
+            else:
+                beside = dest / f"{course_nb.stem}.course-update-{digest(new)[:8]}.ipynb"
+                if not beside.exists():
+                    beside.write_bytes(new)
+                said.append(f"the course changed {target.name}; your copy is kept as it is and "
+                            f"the new version is {beside.name}")
+                continue                               # keep the old record: report until merged
+        record[target.name] = digest(new)
+    record_file.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return said
+
+
 def course(args):
     py = install()
+    for sentence in working_copies():
+        print(sentence, flush=True)
+    print(f"your working copies are in {WORKDIR} (notebooks/ keeps the course's originals)", flush=True)
     if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in args:
         args = [*args, "--allow-root"]   # JupyterLab refuses root without it (containers, CI)
-    return run(py, "-m", "jupyter", "lab", *args, cwd=ROOT / "notebooks")
+    return run(py, "-m", "jupyter", "lab", *args, cwd=WORKDIR)
 
 
 def test(args):

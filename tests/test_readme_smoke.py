@@ -2,7 +2,8 @@
 
 * ``tasks.py`` runs on a bare Python: it needs nothing beyond the standard library.
 * Each set-up command, as written in the README, reaches the right action in tasks.py
-  (the course opens JupyterLab in notebooks/, the tests run pytest), checked without
+  (the course copies the notebooks into a working folder and opens JupyterLab there,
+  the tests run pytest), checked without
   installing or starting anything.
 * The quick tour prints what its comments say it prints.
 * The course outline's links to notebooks lead to valid notebooks, numbered as listed.
@@ -49,17 +50,18 @@ def test_tasks_py_runs_on_a_bare_python():
 
 
 @pytest.mark.parametrize("command", setup_commands())
-def test_setup_command_reaches_its_action(command):
+def test_setup_command_reaches_its_action(command, tmp_path):
     argv = shlex.split(command)
     assert argv[:2] == ["python3", "tasks.py"], f"the README's set-up command {command!r} is not tasks.py"
     tasks = load_tasks()
+    tasks.WORKDIR = tmp_path / "my-notebooks"            # the student's working copies go here
     ran = []
     tasks.install = lambda: Path("/venv/bin/python")      # nothing is installed by this test
     tasks.run = lambda *cmd, **kw: ran.append(([str(c) for c in cmd], Path(kw.get("cwd", tasks.ROOT)))) or 0
     assert tasks.main(argv[2:]) == 0, f"{command!r} is not a command tasks.py knows"
     assert len(ran) == 1, ran
     cmd, cwd = ran[0]
-    expected = {"course": (["/venv/bin/python", "-m", "jupyter", "lab"], ROOT / "notebooks"),
+    expected = {"course": (["/venv/bin/python", "-m", "jupyter", "lab"], tasks.WORKDIR),
                 "test": (["/venv/bin/python", "-m", "pytest"], ROOT)}
     assert argv[2] in expected, f"no smoke check for {command!r}; add one here"
     if cmd[-1] == "--allow-root":      # tasks.py adds it when run as root: JupyterLab refuses root otherwise

@@ -379,3 +379,135 @@ def test_tangent_widget_follows_its_controls():
     box.controls["point"].value = 0.5
     assert "Dual(0.50, 1)) = Dual(1.250000, 1.000000)" in box.readout.value
     assert "image/png" in box.output.outputs[0]["data"]
+
+
+# ---------------------------------------------------------------------------
+# What the notebooks' sentences and figures rely on (issue 13)
+
+def test_gradient_descent_stops_after_max_steps_updates_and_reports_the_loss_there():
+    start = [1.0, 1.2, 0.5, 0.8]
+    r = tiny_network.gradient_descent(tiny_network.lecture_loss, start, learning_rate=0.5, tol=1e-6, max_steps=200)
+    assert r["steps"] == 200 and len(r["history"]) == 201
+    assert r["loss"] == tiny_network.lecture_loss(r["weights"]) == r["history"][-1]
+    assert r["evaluations"] == 5 * 200 + 1
+    converged = tiny_network.gradient_descent(tiny_network.lecture_loss, start, learning_rate=0.1, tol=1e-6)
+    assert converged["loss"] < 1e-6 and converged["steps"] < 200
+    assert converged["loss"] == tiny_network.lecture_loss(converged["weights"])
+    assert tiny_network.gradient_descent(tiny_network.lecture_loss, start, max_steps=0)["steps"] == 0
+
+
+def test_numdiff_draws_no_best_step_where_the_model_has_none():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    assert numdiff.error_curves("sin(x)", 0.0, "forward")["h_opt"] is None      # f(0) = f''(0) = 0
+    assert numdiff.error_curves("x^3", 1.0, "complex")["h_opt"] is None
+    assert numdiff.error_curves("x^3", 1.0, "forward")["h_opt"] == pytest.approx(adlib.optimal_step(
+        "forward", f0=1.0, d2=6.0))
+    fig, ax = plt.subplots()
+    numdiff.plot_error_curves(ax, "sin(x)", 0.0, "forward")
+    assert not [l for l in ax.get_lines() if l.get_label() == "model's best h"]
+    assert "0 here" in ax.get_title()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["measured |estimate - f'(x)|"]          # no model line that is not drawn
+    fig2, ax2 = plt.subplots()
+    numdiff.plot_error_curves(ax2, "x^3", 1.0, "forward")
+    assert [l for l in ax2.get_lines() if l.get_label() == "model's best h"]
+    plt.close("all")
+
+
+def _legend_is_outside(ax):
+    import matplotlib
+    fig = ax.figure
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    axes_box = ax.get_window_extent()
+    return not box.overlaps(axes_box) or box.x0 >= axes_box.x1 - 1 or box.y1 <= axes_box.y0 + 1
+
+
+def test_legends_sit_beside_the_axes_not_on_the_data():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from adlib.widgets._show import legend_outside
+    fig, ax = plt.subplots()
+    numdiff.plot_error_curves(ax, "x^3", 1.0, "forward")
+    assert _legend_is_outside(ax)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    landscape.plot_landscape(ax, steps=5)
+    assert _legend_is_outside(ax)
+    fig, ax = plt.subplots()
+    forward_cost.plot_forward_cost(ax, {"d": np.array([2, 4, 8]), "f_seconds": np.array([1e-6, 2e-6, 4e-6]),
+                                        "gradient_seconds": np.array([1e-5, 4e-5, 1.6e-4]), "passes": np.array([2, 4, 8])})
+    assert _legend_is_outside(ax)
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], label="a")
+    with pytest.raises(ValueError, match="right' or 'below"):
+        legend_outside(ax, "top")
+    plt.close("all")
+
+
+def test_landscape_is_drawn_at_equal_scale_with_the_path_over_the_arrow():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    cs, path, losses = landscape.plot_landscape(ax, point=(1.0, 0.5), learning_rate=0.1, steps=30)
+    assert ax.get_aspect() == 1.0
+    arrow = [a for a in ax.texts if hasattr(a, "arrow_patch")][0]
+    drawn_path = [l for l in ax.get_lines() if l.get_label().startswith("gradient descent")][0]
+    start = [l for l in ax.get_lines() if l.get_label().startswith("start")][0]
+    assert arrow.get_zorder() < drawn_path.get_zorder() < start.get_zorder()
+    # the path is plotted with w2_1 across and w1_1 up, as the axes are labelled
+    np.testing.assert_allclose(drawn_path.get_xdata(), path[:, 1])
+    np.testing.assert_allclose(drawn_path.get_ydata(), path[:, 0])
+    assert "w_{2,1}" in ax.get_xlabel() and "w_{1,1}" in ax.get_ylabel()
+    plt.close("all")
+
+
+def test_forward_cost_axis_labels_every_measured_d_and_fits_slopes():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    d = np.array([2, 4, 8, 16, 32])
+    cost = {"d": d, "f_seconds": 1e-6 * d, "gradient_seconds": 1e-6 * d ** 2, "passes": d}
+    assert forward_cost.fitted_slope(d, cost["gradient_seconds"]) == pytest.approx(2.0)
+    assert forward_cost.fitted_slope(d, cost["f_seconds"]) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="at least two"):
+        forward_cost.fitted_slope([2, 4, 8], [1, 2, 3], smallest=8)
+    fig, ax = plt.subplots()
+    forward_cost.plot_forward_cost(ax, cost)
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_xticklabels()] == [str(v) for v in d]
+    plt.close("all")
+
+
+def test_best_seconds_repeats_a_call_and_keeps_the_fastest_round():
+    calls = []
+    seconds = forward_cost._best_seconds(lambda: calls.append(1), repeats=3, min_seconds=0.001)
+    assert seconds > 0 and len(calls) > 3
+
+
+def test_pick_function_names_the_choices():
+    from adlib.widgets._show import pick_function
+    assert pick_function("x^3", numdiff.FUNCTIONS)(2.0) == 8.0
+    f = lambda x: x  # noqa: E731
+    assert pick_function(f, numdiff.FUNCTIONS) is f
+    with pytest.raises(ValueError, match="unknown function 'cube'.*'x\\^3'"):
+        pick_function("cube", numdiff.FUNCTIONS)
+    with pytest.raises(TypeError, match="got int"):
+        pick_function(3, numdiff.FUNCTIONS)
+
+
+def test_training_losses_are_after_0_to_n_steps():
+    from adlib.nn import MLP
+    from adlib.widgets import training
+    X, y = adlib.make_moons(16, noise=0.1, seed=1)
+    model = MLP(2, [4, 1], seed=1)
+    before = training.scalar_loss(model, X, y)[0].data
+    losses = training.train_scalar(model, X, y, 3)
+    assert len(losses) == 4 and losses[0] == before
+    assert losses[-1] == training.scalar_loss(model, X, y)[0].data
+    params, array_losses = training.train_array(training.mlp_arrays(MLP(2, [4, 1], seed=1)), X, y, 3)
+    np.testing.assert_allclose(array_losses, losses, rtol=1e-10)
+    assert array_losses[-1] == pytest.approx(float(training.array_loss(params, X, y)))

@@ -164,6 +164,56 @@ def test_stepper_widget_driven_from_python():
 
 
 
+def test_compact_drawing_has_one_box_per_value_and_one_arrow_per_message():
+    import re
+    t8, nodes = bs.sigmoid_chain()
+    steps = backward_steps(t8)
+    for k in (0, 5, len(steps)):
+        dot = bs.compact_dot(steps, k)
+        assert dot.count("[label=") == len(steps.nodes) == 12
+        assert dot.count(" -> ") == len(steps) - 1                 # every step but the seed is a message
+        assert "rankdir=BT" in dot                                 # output at the top
+        assert dot.count("fillcolor") == (1 if k else 0)
+        grads = steps.grads_after(k)
+        assert f"grad {grads[nodes['w']]:.4f}" in dot and "op" not in re.findall(r"label=\"w \| (\w+)", dot)
+    x = Value(3.0, label="x")
+    dot = bs.compact_dot(backward_steps(x * x), 0)
+    assert dot.count(" -> ") == len(backward_steps(x * x)) - 1      # x * x: one arrow per message
+    with pytest.raises(ValueError, match="rankdir"):
+        bs.compact_dot(steps, 0, rankdir="diagonal")
+    with pytest.raises(ValueError, match="BackpropStepper: rankdir"):
+        bs.make_backprop_stepper_widget(t8, rankdir="diagonal")
+
+
+def test_compact_drawing_of_the_chain_fits_a_page_at_full_size():
+    import re
+    t8, _ = bs.sigmoid_chain()
+    steps = backward_steps(t8)
+    svg = bs.compact_svg(steps, 3)
+    if bs._dot_program() is None:
+        pytest.skip("no Graphviz program: the stepper falls back to draw_graph's plain drawing")
+    width, height = (float(v) for v in re.search(r'<svg\b[^>]*?\swidth="([0-9.]+)pt" height="([0-9.]+)pt"', svg).groups())
+    assert width <= 700 and height <= 500, (width, height)    # full-size text beside the 260 px readout
+    assert "18.2384" in svg                 # t7's gradient after three steps (Graphviz writes "-" as &#45;)
+
+
+def test_compact_svg_falls_back_to_the_plain_drawing(monkeypatch):
+    t8, _ = bs.sigmoid_chain()
+    steps = backward_steps(t8)
+    monkeypatch.setattr(bs, "_dot_program", lambda: None)
+    svg = bs.compact_svg(steps, len(steps))
+    assert "<svg" in svg and "1.9149" in svg
+    monkeypatch.setattr(bs, "_dot_program", lambda: "/nonexistent/dot-program")
+    assert "<svg" in bs.compact_svg(steps, 0)
+
+
+def test_full_drawing_is_still_available():
+    x, u, y = _x17()
+    steps = backward_steps(y)
+    svg = bs.graph_svg(steps, len(steps), rankdir="TB", compact=False)
+    assert "<svg" in svg and "35.0000" in svg
+
+
 @pytest.mark.parametrize("renderer", ["auto", "plain"])
 def test_sized_svg_scrolls_at_natural_size_or_fits_the_pane(renderer):
     import re
@@ -307,6 +357,61 @@ def test_cost_tables_have_one_row_per_size():
     assert np.all(g["forward"] > 0) and np.all(j["reverse"] > 0)
 
 
+@given(st.floats(-1.0, 3.0), st.floats(1e-3, 1e3))
+@settings(max_examples=30)
+def test_fitted_slope_recovers_a_power_law(p, c):
+    sizes = np.array([10.0, 30.0, 100.0, 300.0])
+    assert costs.fitted_slope(sizes, c * sizes ** p) == pytest.approx(p, abs=1e-9)
+
+
+def test_fitted_slope_refuses_what_has_no_slope():
+    for sizes, values in (([1.0], [1.0]), ([1.0, 2.0], [1.0]), ([0.0, 2.0], [1.0, 2.0]), ([1.0, 2.0], [-1.0, 2.0]),
+                          ([1.0, 2.0], [np.nan, 2.0]), ([1.0, np.inf], [1.0, 2.0])):
+        with pytest.raises(ValueError, match="fitted_slope"):
+            costs.fitted_slope(sizes, values)
+
+
+def test_counted_and_best_times():
+    f = costs.counted(lambda a, b=1: a + b)
+    assert f(1) == 2 and f(1, b=3) == 4 and f.calls == 2
+    calls = []
+    times = costs.best_times([lambda: calls.append("a"), lambda: calls.append("b")], repeat=3)
+    assert len(times) == 2 and all(t >= 0 for t in times)
+    assert calls == ["a", "b"] * 3                   # interleaved, round after round
+    with pytest.raises(ValueError, match="best_times"):
+        costs.best_times([lambda: None], repeat=0)
+
+
+def test_cost_tables_count_evaluations_of_f():
+    g = costs.gradient_costs([3, 7], repeat=1)
+    assert list(g["forward_evaluations"]) == [3, 7] and list(g["reverse_evaluations"]) == [1, 1]
+
+
+@given(st.integers(1, 6), st.integers(0, 100))
+@settings(max_examples=15)
+def test_long_function_gradients_agree(steps, seed):
+    x = np.random.default_rng(seed).normal(size=5) * 0.5
+    f = lambda x: costs.long_function(x, steps)  # noqa: E731
+    gr = costs.gradient_reverse(f, x)
+    np.testing.assert_allclose(costs.gradient_forward(f, x), gr, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(adlib.numerical_grad(f, x), gr, rtol=1e-5, atol=1e-7)
+
+
+def test_depth_width_costs_count_multiply_adds():
+    by_depth, by_width = costs.depth_width_costs([1, 2], [4, 8], base_width=4, base_depth=1, batch=3, repeat=1)
+    assert list(by_depth["macs"]) == [sum(costs.mlp_macs([4] * (d + 1) + [1], 3)) for d in (1, 2)]
+    assert list(by_width["macs"]) == [sum(costs.mlp_macs([w, w, 1], 3)) for w in (4, 8)]
+    assert np.all(by_depth["time"] > 0) and np.all(by_width["time"] > 0)
+
+
+def test_checkpointing_computes_every_layer_twice():
+    mem = costs.backprop_memory([3, 9], width=4, batch=8, repeat=1)
+    assert list(mem["plain_layers"]) == [3, 9] and list(mem["checkpoint_layers"]) == [6, 18]
+    rng = np.random.default_rng(0)
+    weights, x = [rng.normal(size=(4, 4)) for _ in range(5)], rng.normal(size=(2, 4))
+    assert costs.layer_evaluations(lambda: costs.deep_loss(weights, x)) == 5
+
+
 def test_chain_cost_counts_both_groupings():
     assert costs.chain_cost([1000, 100, 100, 1], "reverse") == 110_000
     assert costs.chain_cost([1000, 100, 100, 1], "forward") == 10_100_000
@@ -401,7 +506,7 @@ def test_training_lowers_the_loss_and_reports_accuracy():
     X, y = adlib.make_moons(40, noise=0.1, seed=0)
     model = MLP(2, [8, 1], seed=0)
     losses = training.train_scalar(model, X, y, 5)
-    assert len(losses) == 5 and losses[-1] < losses[0]
+    assert len(losses) == 6 and losses[-1] < losses[0]     # the loss after 0, 1, ..., 5 steps
     params, array_losses = training.train_array(training.mlp_arrays(MLP(2, [8, 1], seed=0)), X, y, 5)
     np.testing.assert_allclose(array_losses, losses, rtol=1e-10)
     _, _, acc = training.array_step(params, X, y, 0.0)

@@ -9,18 +9,26 @@ widget only wires a button to them.
 DOM classes (the browser tests rely on them): ``adlib-step-next`` (button, one
 step), ``adlib-step-reset`` (button), ``adlib-step-state`` (the gradients filled
 in so far), ``adlib-step-text`` (the current step in words), ``adlib-step-graph``
-(the SVG drawing, in a pane that scrolls sideways), ``adlib-step-fit`` (toggle: shrink
+(the SVG drawing, in a pane that scrolls), ``adlib-step-fit`` (toggle: shrink
 the drawing to the pane's width), ``adlib-backprop-stepper`` (the whole box).
+
+The stepper draws the graph compactly (:func:`compact_svg`): one box per Value
+holding its name, operation, data and gradient, no separate operation nodes, and
+the output at the top, where backpropagation starts.  The lecture's eight-step
+chain then fits a notebook page at full text size, where ``draw_graph``'s
+left-to-right drawing is thousands of pixels wide.
 """
 from __future__ import annotations
 
 import html
 import re
+import shutil
+import subprocess
 
 from ..graph import backward_steps, draw_graph
 
-__all__ = ["sigmoid_chain", "reached_nodes", "state_html", "step_text", "graph_svg", "sized_svg",
-           "overwrite_grads", "BackpropStepper", "make_backprop_stepper_widget"]
+__all__ = ["sigmoid_chain", "reached_nodes", "state_html", "step_text", "compact_dot", "compact_svg",
+           "graph_svg", "sized_svg", "overwrite_grads", "BackpropStepper", "make_backprop_stepper_widget"]
 
 
 def sigmoid_chain(w=2.0, b=0.0, x=1.0, target=10.0):
@@ -92,8 +100,67 @@ def step_text(steps, k):
     return steps[k - 1].text(steps.names[steps.root]).strip()
 
 
-def graph_svg(steps, k, rankdir="LR"):
-    """SVG of the graph with the gradients after ``k`` steps; the node just updated is highlighted."""
+def _record(text):
+    for ch in "\\{}|<>\"":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def compact_dot(steps, k, rankdir="BT"):
+    """Graphviz source of the compact drawing after ``k`` steps: one box per Value, one arrow per message.
+
+    Each box reads ``name | op | data | grad`` (inputs have no op); an arrow runs
+    from a value to each consumer, one per step, so ``y * y`` shows two arrows.
+    ``rankdir="BT"`` puts the inputs at the bottom and the output at the top.
+    """
+    if rankdir not in ("BT", "TB", "LR", "RL"):
+        raise ValueError(f"compact_dot: rankdir must be 'BT', 'TB', 'LR' or 'RL', got {rankdir!r}")
+    grads = steps.grads_after(k)
+    current = steps[k - 1].node if k > 0 else None
+    ids = {v: f"n{i}" for i, v in enumerate(steps.nodes)}
+    lines = ["digraph G {", f"  rankdir={rankdir}; ranksep=0.25; nodesep=0.2;",
+             '  node [shape=record, fontname="Helvetica", fontsize=12, height=0.3];',
+             '  edge [color="#555555", arrowsize=0.6];']
+    for v in steps.nodes:
+        fields = [steps.names[v]] + ([v._op] if v._op else []) + [f"data {v.data:.4f}", f"grad {grads[v]:.4f}"]
+        style = ', style=filled, fillcolor="#ffe9a8"' if v is current else ""
+        lines.append(f'  {ids[v]} [label="{" | ".join(_record(f) for f in fields)}"{style}];')
+    for step in steps:
+        if step.consumer is not None:
+            lines.append(f"  {ids[step.node]} -> {ids[step.consumer]};")
+    return "\n".join(lines + ["}"]) + "\n"
+
+
+def _dot_program():
+    try:                                   # the program draw_graph uses (graphviz-pure, or a system dot)
+        from ..graph import _find_dot
+        return _find_dot()
+    except ImportError:
+        return shutil.which("graphviz-pure") or shutil.which("dot")
+
+
+def compact_svg(steps, k, rankdir="BT"):
+    """SVG of :func:`compact_dot`; without a Graphviz program, ``draw_graph``'s plain drawing instead."""
+    dot = _dot_program()
+    if dot:
+        try:
+            proc = subprocess.run([dot, "-Tsvg"], input=compact_dot(steps, k, rankdir), capture_output=True,
+                                  text=True, timeout=60)
+            if proc.returncode == 0 and "<svg" in proc.stdout:
+                return proc.stdout
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    highlight = (steps[k - 1].node,) if k > 0 else ()
+    return draw_graph(steps.root, grads=steps.grads_after(k), highlight=highlight, renderer="plain").svg
+
+
+def graph_svg(steps, k, rankdir="BT", compact=True):
+    """SVG of the graph with the gradients after ``k`` steps; the node just updated is highlighted.
+
+    ``compact=True``: :func:`compact_svg`; ``False``: ``draw_graph``'s full drawing (an oval per op).
+    """
+    if compact:
+        return compact_svg(steps, k, rankdir)
     highlight = (steps[k - 1].node,) if k > 0 else ()
     return draw_graph(steps.root, grads=steps.grads_after(k), rankdir=rankdir, highlight=highlight).svg
 
@@ -142,9 +209,12 @@ def overwrite_grads(steps):
 class BackpropStepper:
     """The stepper's state: a graph's backward steps and how many have been shown."""
 
-    def __init__(self, root, rankdir="LR"):
+    def __init__(self, root, rankdir="BT", compact=True):
+        if rankdir not in ("BT", "TB", "LR", "RL"):
+            raise ValueError(f"BackpropStepper: rankdir must be 'BT', 'TB', 'LR' or 'RL', got {rankdir!r}")
         self.steps = backward_steps(root)
         self.rankdir = rankdir
+        self.compact = compact
         self.k = 0
 
     @property
@@ -168,26 +238,26 @@ class BackpropStepper:
         return step_text(self.steps, self.k)
 
     def graph_svg(self):
-        return graph_svg(self.steps, self.k, self.rankdir)
+        return graph_svg(self.steps, self.k, self.rankdir, self.compact)
 
 
-def make_backprop_stepper_widget(root, rankdir="RL"):
+def make_backprop_stepper_widget(root, rankdir="BT", compact=True):
     """A Next / Reset pair of buttons over :class:`BackpropStepper`, redrawing graph and gradients.
 
-    The graph is drawn right to left by default: the output sits at the left edge,
-    where backpropagation starts, so the first steps are in view without scrolling.
-    A long graph is wider than the page: its pane scrolls sideways, and the
-    "Fit to width" toggle shrinks the whole graph into view instead.
+    The graph is drawn compactly and bottom to top by default: the output sits at
+    the top, where backpropagation starts, and every label is at full size.  A
+    graph larger than its pane scrolls; the "Fit to width" toggle shrinks it into
+    the pane's width instead.
     """
     import ipywidgets as widgets
 
-    stepper = BackpropStepper(root, rankdir)
+    stepper = BackpropStepper(root, rankdir, compact)
     next_button = widgets.Button(description="Next step", button_style="primary", icon="step-forward")
     next_button.add_class("adlib-step-next")
     reset_button = widgets.Button(description="Reset", icon="undo")
     reset_button.add_class("adlib-step-reset")
     fit = widgets.ToggleButton(value=False, description="Fit to width", icon="compress",
-                               tooltip="Shrink the whole graph into view (or scroll it sideways at full size)")
+                               tooltip="Scale the drawing to the width of its pane (off: full size, the pane scrolls)")
     fit.add_class("adlib-step-fit")
     text = widgets.HTML()
     text.add_class("adlib-step-text")
@@ -220,9 +290,9 @@ def make_backprop_stepper_widget(root, rankdir="RL"):
     state.layout = widgets.Layout(min_width="230px", max_width="260px", flex="0 0 auto")
     # min_width 0 lets the pane be narrower than the drawing (a flex item is never
     # narrower than its content otherwise, and the page would cut the drawing off);
-    # the pane then scrolls sideways, and its border shows where it ends
-    graph.layout = widgets.Layout(flex="1 1 auto", min_width="0", max_width="100%", overflow="auto hidden",
-                                  border="1px solid #ddd", padding="4px")
+    # the pane then scrolls (sideways, and down past max_height), its border shows where it ends
+    graph.layout = widgets.Layout(flex="1 1 auto", min_width="0", max_width="100%", max_height="560px",
+                                  overflow="auto", border="1px solid #ddd", padding="4px")
     row = widgets.HBox([state, graph], layout=widgets.Layout(width="100%", max_width="100%",
                                                               align_items="flex-start"))
     box = widgets.VBox([widgets.HBox([next_button, reset_button, fit]), text, row],

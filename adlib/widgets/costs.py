@@ -7,55 +7,25 @@ differences); this module only times and counts.
 
 Times are the best of a few repeats (the least disturbed by other work on the
 machine); memory is the peak that :mod:`tracemalloc` sees, which includes numpy's
-array buffers.
+array buffers.  Beside every time, something that does not depend on the
+machine is counted (evaluations of f, multiply-adds, layer evaluations), and
+:func:`fitted_slope` turns a series of sizes and costs into the exponent a
+log-log plot shows, so that a notebook states what it printed.
 """
 from __future__ import annotations
 
-import gc
-import time
-import tracemalloc
-
 import numpy as np
 
+from .measure import best_time, best_times, counted, fitted_slope, peak_memory
+
 __all__ = [
-    "best_time", "peak_memory",
-    "test_function", "gradient_forward", "gradient_reverse", "gradient_costs",
+    "best_time", "best_times", "peak_memory", "fitted_slope", "counted",
+    "test_function", "long_function", "gradient_forward", "gradient_reverse", "gradient_costs",
     "jacobian_forward", "jacobian_reverse", "jacobian_costs", "chain_cost",
     "mlp_init", "mlp_loss", "mlp_value_and_grad", "mlp_macs", "forward_backward_times", "depth_width_costs",
-    "deep_loss", "deep_loss_checkpointed", "backprop_memory",
+    "deep_loss", "deep_loss_checkpointed", "layer_evaluations", "backprop_memory",
     "nested", "graph_size", "tree_size",
 ]
-
-
-# --------------------------------------------------------------------------- measuring
-
-def best_time(fn, repeat=5):
-    """The shortest of ``repeat`` wall-clock times (seconds) of calling ``fn()``."""
-    if repeat < 1:
-        raise ValueError(f"best_time: repeat must be at least 1, got {repeat!r}")
-    best = np.inf
-    for _ in range(int(repeat)):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
-def peak_memory(fn):
-    """Peak bytes allocated while ``fn()`` runs (Python objects and numpy buffers), by tracemalloc."""
-    gc.collect()
-    was_tracing = tracemalloc.is_tracing()
-    if not was_tracing:
-        tracemalloc.start()
-    tracemalloc.reset_peak()
-    base, _ = tracemalloc.get_traced_memory()
-    try:
-        fn()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        if not was_tracing:
-            tracemalloc.stop()
-    return peak - base
 
 
 # --------------------------------------------------------------------------- forward vs reverse
@@ -64,6 +34,19 @@ def test_function(x):
     """f: R^n -> R, f(x) = sum(tanh(x) * x): cheap, elementwise, with a dense gradient."""
     import adlib.numpy as anp
     return anp.sum(anp.tanh(x) * x)
+
+
+def long_function(x, steps=20):
+    """f: R^n -> R made of ``2 * steps`` elementwise operations: h <- tanh(h) * x, then sum(h).
+
+    Its value needs a few arrays the size of x at any time; reverse mode keeps all
+    ``2 * steps`` intermediates for the backward pass.
+    """
+    import adlib.numpy as anp
+    h = x
+    for _ in range(steps):
+        h = anp.tanh(h) * x
+    return anp.sum(h)
 
 
 def gradient_forward(f, x):
@@ -87,18 +70,24 @@ def gradient_reverse(f, x):
 def gradient_costs(ns, f=test_function, repeat=3, seed=0):
     """Time both ways of getting the gradient of f: R^n -> R for each n in ``ns``.
 
-    Returns a dict of arrays ``n``, ``forward``, ``reverse`` (seconds), and
-    ``max_difference``, the largest gap between the two gradients (they must agree).
+    Returns a dict of arrays ``n``, ``forward``, ``reverse`` (seconds),
+    ``forward_evaluations`` and ``reverse_evaluations`` (how often each way called f,
+    counted) and ``max_difference``, the largest gap between the two gradients.
     """
     rng = np.random.default_rng(seed)
-    rows = {"n": [], "forward": [], "reverse": [], "max_difference": []}
+    rows = {"n": [], "forward": [], "reverse": [], "forward_evaluations": [], "reverse_evaluations": [],
+            "max_difference": []}
     for n in ns:
         x = rng.normal(size=int(n))
-        gf, gr = gradient_forward(f, x), gradient_reverse(f, x)
+        f_fwd, f_rev = counted(f), counted(f)
+        gf, gr = gradient_forward(f_fwd, x), gradient_reverse(f_rev, x)
+        rows["forward_evaluations"].append(f_fwd.calls)
+        rows["reverse_evaluations"].append(f_rev.calls)
         rows["n"].append(int(n))
         rows["max_difference"].append(float(np.max(np.abs(gf - gr))))
-        rows["forward"].append(best_time(lambda: gradient_forward(f, x), repeat))
-        rows["reverse"].append(best_time(lambda: gradient_reverse(f, x), repeat))
+        t_fwd, t_rev = best_times([lambda: gradient_forward(f, x), lambda: gradient_reverse(f, x)], repeat)
+        rows["forward"].append(t_fwd)
+        rows["reverse"].append(t_rev)
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
@@ -140,8 +129,9 @@ def jacobian_costs(ms, t=0.7, repeat=3):
         jf, jr = jacobian_forward(f, t), jacobian_reverse(f, t)
         rows["m"].append(int(m))
         rows["max_difference"].append(float(np.max(np.abs(jf - jr))))
-        rows["forward"].append(best_time(lambda: jacobian_forward(f, t), repeat))
-        rows["reverse"].append(best_time(lambda: jacobian_reverse(f, t), repeat))
+        t_fwd, t_rev = best_times([lambda: jacobian_forward(f, t), lambda: jacobian_reverse(f, t)], repeat)
+        rows["forward"].append(t_fwd)
+        rows["reverse"].append(t_rev)
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
@@ -224,33 +214,61 @@ def _data(widths, batch, seed):
 
 
 def forward_backward_times(widths, batch=256, repeat=3, seed=0):
-    """Time the loss alone and loss plus gradient for an MLP; returns ``(t_forward, t_forward_and_backward)``."""
+    """Time the loss alone and loss plus gradient for an MLP; returns ``(t_forward, t_forward_and_backward)``.
+
+    The two are timed in turn (:func:`best_times`), the forward pass ``k`` times in a
+    row with ``k`` about the ratio of the two, so that both timed stretches are about
+    equally long and equally exposed to other work on the machine.
+    """
     params = mlp_init(widths, seed)
     X, y = _data(widths, batch, seed)
-    mlp_value_and_grad(params, X, y)          # warm up (first calls build caches)
-    t_f = best_time(lambda: mlp_loss(params, X, y), repeat)
-    t_fb = best_time(lambda: mlp_value_and_grad(params, X, y), repeat)
-    return t_f, t_fb
+    forward, both = (lambda: mlp_loss(params, X, y)), (lambda: mlp_value_and_grad(params, X, y))
+    t_f, t_fb = best_times([forward, both], 1)          # warm up (first calls build caches) and estimate
+    k = max(1, min(10, round(t_fb / t_f)))
+    t_k, t_fb = best_times([lambda: [forward() for _ in range(k)], both], repeat)
+    return t_k / k, t_fb
 
 
 def depth_width_costs(depths, widths, base_width=128, base_depth=2, batch=256, repeat=3):
     """Time of loss + gradient as depth grows (width fixed) and as width grows (depth fixed).
 
     Depth d means d hidden layers of ``base_width`` units; width w means
-    ``base_depth`` hidden layers of w units.  Returns two dicts of arrays.
+    ``base_depth`` hidden layers of w units.  All sizes are timed in turn, round
+    after round (:func:`best_times`), so a burst of other work disturbs them alike.
+    Returns two dicts of arrays, each with ``time`` (seconds) and ``macs``
+    (forward + backward multiply-adds, counted).
     """
-    by_depth = {"depth": np.asarray(depths), "time": np.asarray([
-        forward_backward_times([base_width] * (d + 1) + [1], batch, repeat)[1] for d in depths])}
-    by_width = {"width": np.asarray(widths), "time": np.asarray([
-        forward_backward_times([w] * (base_depth + 1) + [1], batch, repeat)[1] for w in widths])}
+    shapes = [[base_width] * (d + 1) + [1] for d in depths] + [[w] * (base_depth + 1) + [1] for w in widths]
+    runs = []
+    for shape in shapes:
+        params = mlp_init(shape)
+        X, y = _data(shape, batch, 0)
+        mlp_value_and_grad(params, X, y)      # warm up
+        runs.append(lambda params=params, X=X, y=y: mlp_value_and_grad(params, X, y))
+    times = best_times(runs, repeat)
+    macs = [sum(mlp_macs(shape, batch)) for shape in shapes]
+    k = len(depths)
+    by_depth = {"depth": np.asarray(depths), "time": np.asarray(times[:k]), "macs": np.asarray(macs[:k])}
+    by_width = {"width": np.asarray(widths), "time": np.asarray(times[k:]), "macs": np.asarray(macs[k:])}
     return by_depth, by_width
 
 
 # --------------------------------------------------------------------------- memory and checkpointing
 
+_LAYER_CALLS = [0]
+
+
 def _block(h, W):
     import adlib.numpy as anp
+    _LAYER_CALLS[0] += 1
     return anp.tanh(anp.dot(h, W))
+
+
+def layer_evaluations(fn):
+    """How many layers (tanh(h W) blocks of deep_loss) ``fn()`` evaluates, forward and recomputed."""
+    before = _LAYER_CALLS[0]
+    fn()
+    return _LAYER_CALLS[0] - before
 
 
 def deep_loss(weights, x):
@@ -287,17 +305,19 @@ def deep_loss_checkpointed(weights, x, segment=None):
     return anp.sum(h)
 
 
-def backprop_memory(depths, width=128, batch=64, repeat=1, seed=0):
+def backprop_memory(depths, width=128, batch=64, repeat=3, seed=0):
     """Peak memory and time of one gradient of ``deep_loss`` with and without checkpointing.
 
     Returns a dict of arrays: ``depth``, ``forward_bytes`` (loss alone),
     ``plain_bytes``, ``checkpoint_bytes``, ``plain_time``, ``checkpoint_time``,
+    ``plain_layers`` and ``checkpoint_layers`` (layer evaluations, counted: recomputing
+    costs the checkpointed gradient about one more forward pass),
     and ``max_difference`` between the two gradients (they must agree).
     """
     import adlib
     rng = np.random.default_rng(seed)
-    rows = {k: [] for k in ("depth", "forward_bytes", "plain_bytes", "checkpoint_bytes",
-                            "plain_time", "checkpoint_time", "max_difference")}
+    rows = {k: [] for k in ("depth", "forward_bytes", "plain_bytes", "checkpoint_bytes", "plain_time",
+                            "checkpoint_time", "plain_layers", "checkpoint_layers", "max_difference")}
     def gradient(loss, weights, x):
         n = len(weights)
         f = adlib.grad(lambda *ws: loss(list(ws), x), argnum=tuple(range(n)))
@@ -314,8 +334,11 @@ def backprop_memory(depths, width=128, batch=64, repeat=1, seed=0):
         rows["forward_bytes"].append(peak_memory(lambda: deep_loss(weights, x)))
         rows["plain_bytes"].append(peak_memory(lambda: grad_plain(weights, x)))
         rows["checkpoint_bytes"].append(peak_memory(lambda: grad_ckpt(weights, x)))
-        rows["plain_time"].append(best_time(lambda: grad_plain(weights, x), repeat))
-        rows["checkpoint_time"].append(best_time(lambda: grad_ckpt(weights, x), repeat))
+        t_plain, t_ckpt = best_times([lambda: grad_plain(weights, x), lambda: grad_ckpt(weights, x)], repeat)
+        rows["plain_time"].append(t_plain)
+        rows["checkpoint_time"].append(t_ckpt)
+        rows["plain_layers"].append(layer_evaluations(lambda: grad_plain(weights, x)))
+        rows["checkpoint_layers"].append(layer_evaluations(lambda: grad_ckpt(weights, x)))
     return {k: np.asarray(v) for k, v in rows.items()}
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 import adlib
 
-__all__ = ["chain_function", "forward_gradient", "measure_forward_cost", "plot_forward_cost"]
+__all__ = ["chain_function", "forward_gradient", "measure_forward_cost", "fitted_slope", "plot_forward_cost"]
 
 
 def chain_function(*xs):
@@ -37,37 +37,67 @@ def forward_gradient(f, x):
     return np.array(grad), len(x)
 
 
-def measure_forward_cost(dims, f=chain_function, repeats=3, seed=0):
+def _best_seconds(call, repeats, min_seconds=0.02):
+    """The least time one ``call()`` takes: each of ``repeats`` rounds calls it often enough to
+    last about ``min_seconds`` (so a clock tick or one interruption hardly matters), and the
+    fastest round wins (the least disturbed by other programs)."""
+    t0 = time.perf_counter()
+    call()
+    once = max(time.perf_counter() - t0, 1e-7)
+    number = max(1, int(min_seconds / once))
+    best = np.inf
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        for _ in range(number):
+            call()
+        best = min(best, (time.perf_counter() - t0) / number)
+    return best
+
+
+def measure_forward_cost(dims, f=chain_function, repeats=5, seed=0):
     """Seconds for one evaluation of f and for its forward-mode gradient, for each d in dims.
 
-    The best of ``repeats`` runs is kept (the least disturbed by other programs).
+    Each time is the best of ``repeats`` rounds of many calls (:func:`_best_seconds`).
     Returns a dict of arrays: d, f_seconds, gradient_seconds, passes.
     """
     rng = np.random.default_rng(seed)
     rows = []
     for d in dims:
         x = rng.normal(size=int(d))
-        best_f = best_g = np.inf
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            f(*x)
-            t1 = time.perf_counter()
-            _, passes = forward_gradient(f, x)
-            t2 = time.perf_counter()
-            best_f, best_g = min(best_f, t1 - t0), min(best_g, t2 - t1)
-        rows.append((int(d), best_f, best_g, passes))
+        best_f = _best_seconds(lambda: f(*x), repeats)
+        best_g = _best_seconds(lambda: forward_gradient(f, x), repeats)
+        rows.append((int(d), best_f, best_g, len(x)))
     d, fs, gs, ps = (np.array(c) for c in zip(*rows))
     return {"d": d, "f_seconds": fs, "gradient_seconds": gs, "passes": ps}
 
 
+def fitted_slope(d, seconds, smallest=8):
+    """The slope of log(seconds) against log(d), fitted over d >= ``smallest``."""
+    d, seconds = np.asarray(d, dtype=float), np.asarray(seconds, dtype=float)
+    keep = d >= smallest
+    if keep.sum() < 2:
+        raise ValueError(f"fitted_slope: need at least two d >= {smallest}, got {d.tolist()}")
+    return float(np.polyfit(np.log(d[keep]), np.log(seconds[keep]), 1)[0])
+
+
 def plot_forward_cost(ax, cost):
-    """Log-log plot of the measured times against d, with reference slopes d and d^2."""
+    """Log-log plot of the measured times against d, with reference slopes 1 and 2."""
+    from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
+
+    from ._show import legend_outside
+
     d = cost["d"]
     ax.loglog(d, cost["gradient_seconds"], "o-", label="forward-mode gradient (d passes)")
     ax.loglog(d, cost["f_seconds"], "s-", label="one evaluation of f")
-    ref = cost["gradient_seconds"][0] * (d / d[0]) ** 2
-    ax.loglog(d, ref, "k--", lw=1, label="slope 2: grows like $d^2$")
+    mid = len(d) // 2
+    for seconds, power, style in ((cost["gradient_seconds"], 2, "k--"), (cost["f_seconds"], 1, "k:")):
+        ref = seconds[mid] * (d / d[mid]) ** power
+        ax.loglog(d, ref, style, lw=1, label=f"slope {power}: grows like $d^{power}$" if power > 1
+                  else "slope 1: grows like $d$")
+    ax.xaxis.set_major_locator(FixedLocator(d))       # every measured d labelled, not only 10 and 100
+    ax.xaxis.set_major_formatter(ScalarFormatter())
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("number of inputs d")
     ax.set_ylabel("time (seconds)")
     ax.set_title("Forward mode: a gradient costs d passes")
-    ax.legend(fontsize=8)
+    legend_outside(ax)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-
+from ._show import legend_outside
 from .forward_cost import forward_gradient
 from .tiny_network import tiny_network_loss
 
@@ -20,8 +20,7 @@ __all__ = ["FIXED", "W1_1_RANGE", "W2_1_RANGE", "landscape_loss", "loss_grid", "
 
 #: The lecture's fixed values for the landscape.
 FIXED = {"x": 0.8, "target": 1.9, "w1_2": 1.2, "w2_2": 0.8}
-#: The plotted ranges.  The lecture's code spans 3.5 (w1_1 in [0, 3.5], w2_1 in
-#: [-3.5, 3.5]) although its comment says [-2, 2]; we follow the code.
+#: The plotted ranges (w1_1 >= 0: for w1_1 < 0 the first hidden unit is dead, see notebook 01).
 W1_1_RANGE = (0.0, 3.5)
 W2_1_RANGE = (-3.5, 3.5)
 
@@ -67,42 +66,54 @@ def gradient_descent_path(start, learning_rate=0.1, steps=30, **fixed):
 
 
 def plot_landscape(ax, point=(1.0, 0.5), learning_rate=0.1, steps=30, resolution=121, **fixed):
-    """Draw the contour plot, the point, its downhill arrow (-gradient) and the descent path."""
+    """Draw the contour plot, the point, its downhill arrow (-gradient) and the descent path.
+
+    ``point`` is (w1_1, w2_1).  w2_1 runs along the horizontal axis and w1_1 up the
+    vertical one, at the same scale (equal aspect), so the arrow's right angle to
+    the contour lines is a right angle on the screen too.  The path is drawn over
+    the arrow, the start over both.
+    """
     from matplotlib.colors import LogNorm
 
     a = np.linspace(*W1_1_RANGE, resolution)
     b = np.linspace(*W2_1_RANGE, resolution)
-    L = loss_grid(a, b, **fixed)
+    L = loss_grid(a, b, **fixed).T          # rows follow w1_1 (vertical), columns w2_1
     # logarithmic colour levels: the valley floor (loss near 0) is where the interest is
     floor = 1e-3
     levels = np.geomspace(floor, max(L.max(), 10 * floor), 25)
-    cs = ax.contourf(a, b, np.maximum(L, floor), levels=levels, norm=LogNorm(), cmap="viridis")
-    ax.contour(a, b, L, levels=[0.01], colors="white", linewidths=0.8, linestyles="--")
+    cs = ax.contourf(b, a, np.maximum(L, floor), levels=levels, norm=LogNorm(), cmap="viridis")
+    ax.contour(b, a, L, levels=[0.01], colors="white", linewidths=0.8, linestyles="--")
+    ax.plot([], [], color="0.5", lw=0.8, ls="--", label="dashed white: loss = 0.01 (the valley floor)")
     g = landscape_gradient(*point, **fixed)
     path, losses = gradient_descent_path(point, learning_rate, steps, **fixed)
-    ax.plot(path[:, 0], path[:, 1], ".-", color="orange", lw=1.2, ms=4,
-            label=f"gradient descent, {steps} steps of lr {learning_rate:g}")
-    ax.plot(*point, "o", color="red", ms=7, zorder=6, label=f"start, loss {losses[0]:.3f}")
     norm = np.hypot(*g)
     if norm > 0:
         # a fixed-length arrow: the direction matters here, its length is printed
-        d = -g / norm * 0.6
-        ax.annotate("", xy=(point[0] + d[0], point[1] + d[1]), xytext=point, zorder=5,
-                    arrowprops=dict(arrowstyle="-|>", color="red", lw=2.5, mutation_scale=15))
+        d = -g / norm * 1.3
+        ax.annotate("", xy=(point[1] + d[1], point[0] + d[0]), xytext=(point[1], point[0]), zorder=4,
+                    arrowprops=dict(arrowstyle="-|>", color="red", lw=2.5, mutation_scale=15, alpha=0.7))
     ax.plot([], [], color="red", lw=2, label=f"-gradient (downhill), |grad| = {norm:.2f}")
-    ax.set_xlim(*W1_1_RANGE)
-    ax.set_ylim(*W2_1_RANGE)
-    ax.set_xlabel("$w_{1,1}$ (weight input -> hidden 1)")
-    ax.set_ylabel("$w_{2,1}$ (weight hidden 1 -> output)")
-    ax.set_title(f"Loss landscape; final loss {losses[-1]:.2e}")
-    ax.legend(loc="lower left", fontsize=7)
+    ax.plot(path[:, 1], path[:, 0], "o-", color="orange", mec="black", mew=0.4, lw=1.2, ms=4, zorder=5,
+            label=f"gradient descent, {steps} steps of lr {learning_rate:g}")
+    ax.plot(point[1], point[0], "o", color="red", mec="white", ms=8, zorder=6,
+            label=f"start, loss {losses[0]:.3f}")
+    ax.set_xlim(*W2_1_RANGE)
+    ax.set_ylim(*W1_1_RANGE)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$w_{2,1}$ (weight hidden 1 -> output)")
+    ax.set_ylabel("$w_{1,1}$ (input -> hidden 1)")
+    ax.set_title(f"Loss landscape; loss after {steps} steps: {losses[-1]:.2e}", fontsize=10)
+    legend_outside(ax, "below")
     return cs, path, losses
 
 
 def add_colorbar(fig, ax, cs):
     """A colour bar for :func:`plot_landscape`'s contours, with ticks at powers of ten."""
+    from mpl_toolkits.axes_grid1 import make_axes_locatable
+
     top = int(np.floor(np.log10(cs.levels[-1])))
-    return fig.colorbar(cs, ax=ax, ticks=[10.0 ** k for k in range(-3, top + 1)],
+    cax = make_axes_locatable(ax).append_axes("right", size="4%", pad=0.12)   # as tall as the axes
+    return fig.colorbar(cs, cax=cax, ticks=[10.0 ** k for k in range(-3, top + 1)],
                         label="loss $(y - t)^2$ (log scale)")
 
 
@@ -123,7 +134,7 @@ def make_landscape_widget():
     out.add_class("adlib-landscape-plot")
 
     def update(_change=None):
-        fig, ax = plt.subplots(figsize=(5.5, 4.5), dpi=80)
+        fig, ax = plt.subplots(figsize=(7, 4.2), dpi=80)
         cs, _, _ = plot_landscape(ax, (w11.value, w21.value), lr.value, steps.value, resolution=81)
         add_colorbar(fig, ax, cs)
         show_figure(out, fig)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._show import legend_outside
+
 __all__ = ["BOWL_CURVATURES", "bowl_loss", "descend", "regime", "regime_thresholds",
            "plot_descent", "make_learning_rate_widget"]
 
@@ -103,14 +105,14 @@ def plot_descent(path, losses, lr, curvatures=BOWL_CURVATURES, axes=None):
     ax_path.set_xlabel("w1 (flat direction, a1 = %g)" % a1)
     ax_path.set_ylabel("w2 (steep direction, a2 = %g)" % a2)
     ax_path.set_title(f"gradient descent, lr = {lr:.3g}")
-    ax_path.legend(loc="lower left", fontsize=8)
+    legend_outside(ax_path, "below", ncol=1)
     steps = np.arange(len(losses))
     ok = np.isfinite(losses)
     ax_loss.semilogy(steps[ok], np.maximum(losses[ok], 1e-300), "o-", ms=3, color="C0", label="loss L(w_k)")
     ax_loss.set_xlabel("step k")
     ax_loss.set_ylabel("loss (log scale)")
     ax_loss.set_title(regime(losses, path))
-    ax_loss.legend(fontsize=8)
+    legend_outside(ax_loss, "below", ncol=1)
     return axes
 
 

@@ -17,6 +17,8 @@ import numpy as np
 import adlib
 from adlib.numeric import difference_quotient
 
+from ._show import legend_outside, pick_function
+
 __all__ = ["FUNCTIONS", "METHODS", "DTYPES", "step_sizes", "derivatives_at", "difference_quotients",
            "error_curves", "best_steps", "plot_error_curves", "make_numdiff_widget"]
 
@@ -35,14 +37,7 @@ FUNCTIONS = {
 
 
 def _function(f):
-    if isinstance(f, str):
-        try:
-            return FUNCTIONS[f]
-        except KeyError:
-            raise ValueError(f"unknown function {f!r}; choose one of {', '.join(map(repr, FUNCTIONS))}") from None
-    if not callable(f):
-        raise TypeError(f"expected a function or one of {list(FUNCTIONS)}, got {type(f).__name__}")
-    return f
+    return pick_function(f, FUNCTIONS)
 
 
 def _dtype(dtype):
@@ -94,7 +89,9 @@ def error_curves(f, x, method, dtype=np.float64, h=None):
     Returns a dict with ``h``, ``measured`` (|estimate - f'(x)|, against the exact
     derivative from forward mode), ``truncation``, ``rounding`` and ``model`` (their
     sum, from :func:`adlib.error_model` with the machine epsilon of ``dtype``) and
-    ``h_opt`` (:func:`adlib.optimal_step`).
+    ``h_opt`` (:func:`adlib.optimal_step`), or None where the model has no best step:
+    when one of its two terms vanishes at this point (f''(x) = 0 or f(x) = 0 for the
+    differences, as for sin at 0), the model error only falls or only rises with h.
     """
     fn, dtype = _function(f), _dtype(dtype)
     h = step_sizes() if h is None else np.asarray(h, dtype=float)
@@ -102,9 +99,11 @@ def error_curves(f, x, method, dtype=np.float64, h=None):
     estimate = difference_quotients(fn, x, h, method, dtype).astype(float)
     eps = float(np.finfo(dtype).eps)
     truncation, rounding, total = adlib.error_model(method, h, f0=f0, d1=d1, d2=d2, d3=d3, eps=eps)
+    curvature = d2 if method in ("forward", "backward") else d3
+    has_best = method != "complex" and curvature != 0 and f0 != 0
     return {"h": h, "measured": np.abs(estimate - d1), "truncation": truncation, "rounding": rounding,
-            "model": total, "h_opt": float(adlib.optimal_step(method, f0=f0, d2=d2, d3=d3, eps=eps)),
-            "exact": d1, "eps": eps}
+            "model": total, "exact": d1, "eps": eps,
+            "h_opt": float(adlib.optimal_step(method, f0=f0, d2=d2, d3=d3, eps=eps)) if has_best else None}
 
 
 def best_steps(f, x, dtype=np.float64, h=None, window=9):
@@ -127,26 +126,40 @@ def best_steps(f, x, dtype=np.float64, h=None, window=9):
     return table
 
 
-def plot_error_curves(ax, f="x^3", x=1.0, method="forward", dtype="float64", h=None):
-    """Draw measured error (dots) and the model (lines) on log-log axes."""
+def plot_error_curves(ax, f="x^3", x=1.0, method="forward", dtype="float64", h=None, legend=True):
+    """Draw measured error (dots) and the model (lines) on log-log axes.
+
+    A model line that is zero everywhere (its term vanishes at this point) is left
+    out and named in the title; the best-h line is drawn only where the model has one.
+    ``legend=False`` leaves the legend to the caller (one legend for several panels).
+    """
     c = error_curves(f, x, method, dtype, h)
     floor = 1e-20  # an exact estimate has error 0, which a log axis cannot show
     measured = np.maximum(c["measured"], floor)
     ax.loglog(c["h"], measured, "o", ms=3, label="measured |estimate - f'(x)|")
-    ax.loglog(c["h"], c["model"], "-", lw=2, label="model: truncation + rounding")
-    ax.loglog(c["h"], c["truncation"], "--", lw=1, label="truncation")
-    ax.loglog(c["h"], np.maximum(c["rounding"], floor), ":", lw=1, label="rounding")
-    if method != "complex":
-        ax.axvline(c["h_opt"], color="grey", lw=1, label=f"model's best h = {c['h_opt']:.1e}")
+    vanished = []
+    for key, style, lw, label in (("model", "-", 2, "model: truncation + rounding"),
+                                  ("truncation", "--", 1, "truncation"), ("rounding", ":", 1, "rounding")):
+        if np.any(c[key] > 0):
+            shown = np.where(c[key] >= floor, c[key], np.nan)   # below the axis: not drawn, not floored
+            ax.loglog(c["h"], shown, style, lw=lw, label=label)
+        elif key != "model":
+            vanished.append(key)
+    if c["h_opt"] is not None:
+        ax.axvline(c["h_opt"], color="grey", lw=1, label="model's best h")
     name = f if isinstance(f, str) else getattr(f, "__name__", "f")
     dname = dtype if isinstance(dtype, str) else np.dtype(dtype).name
     label = "complex step" if method == "complex" else f"{method} difference"
-    ax.set_title(f"{label} of {name} at x = {x:g}, {dname}")
+    title = f"{label} of {name} at x = {x:g}, {dname}"
+    if vanished:
+        title += f"\nthe model's {' and '.join(vanished)} term{'s are' if len(vanished) > 1 else ' is'} 0 here"
+    ax.set_title(title, fontsize=10)
     ax.set_xlabel("step size h")
     ax.set_ylabel("absolute error of f'(x)")
     ax.set_ylim(floor / 10, 1e3)
     ax.grid(True, which="major", ls=":", lw=0.5)
-    ax.legend(fontsize=7, loc="lower right")
+    if legend:
+        legend_outside(ax)
     return c
 
 
@@ -171,7 +184,7 @@ def make_numdiff_widget():
     out.add_class("adlib-error-plot")
 
     def update(_change=None):
-        fig, ax = plt.subplots(figsize=(6, 4), dpi=80)
+        fig, ax = plt.subplots(figsize=(5, 3.6), dpi=80)
         plot_error_curves(ax, function.value, point.value, method.value, precision.value)
         show_figure(out, fig)
 

@@ -8,6 +8,8 @@ import numpy as np
 
 import adlib
 
+from ._show import legend_outside, pick_function
+
 __all__ = ["FUNCTIONS", "value_and_slope", "tangent_line", "plot_tangent", "make_tangent_widget"]
 
 #: Functions to explore, written with adlib's functions so they accept Dual numbers.
@@ -20,12 +22,7 @@ FUNCTIONS = {
 
 
 def _function(f):
-    if isinstance(f, str):
-        try:
-            return FUNCTIONS[f]
-        except KeyError:
-            raise ValueError(f"unknown function {f!r}; choose one of {', '.join(map(repr, FUNCTIONS))}") from None
-    return f
+    return pick_function(f, FUNCTIONS)
 
 
 def value_and_slope(f, a):
@@ -54,7 +51,7 @@ def plot_tangent(ax, f="x^2 exp(x) + 3x", a=1.0, lo=-2.0, hi=2.0):
     ax.set_xlabel("x")
     ax.set_ylabel("f(x)")
     ax.set_title("One pass with Dual(a, 1) gives f(a) and f'(a)")
-    ax.legend(fontsize=8, loc="upper left")
+    legend_outside(ax, "below")
 
 
 def make_tangent_widget():

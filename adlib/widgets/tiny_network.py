@@ -143,19 +143,23 @@ def grid_search(loss, values, n_weights=4):
 
 
 def gradient_descent(loss, start, learning_rate=0.05, tol=1e-6, max_steps=10_000):
-    """Follow the slope: w <- w - learning_rate * gradient, until loss < tol.
+    """Follow the slope: w <- w - learning_rate * gradient, until loss < tol or max_steps steps.
 
     The gradient is measured the only way a black-box loss allows, by forward
     differences (:func:`adlib.numerical_grad`): the loss at w and one more
     evaluation per weight, n + 1 in all for n weights.
+
+    Returns a dict: ``weights`` and ``loss`` where it stopped (the loss *at* those
+    weights), ``steps`` (updates made, at most ``max_steps``), ``evaluations`` and
+    ``history`` (the loss after 0, 1, ..., steps updates).
     """
     counted = loss if isinstance(loss, CountingLoss) else CountingLoss(loss)
     w = np.array(start, dtype=float)
     history = []
-    for _ in range(max_steps):
+    for step in range(int(max_steps) + 1):
         value = float(counted(w))
         history.append(value)
-        if value < tol:
+        if value < tol or step == max_steps:
             break
         g = adlib.numerical_grad(counted, w, method="forward")
         w = w - learning_rate * g

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._show import legend_outside
+
 __all__ = ["mlp_arrays", "array_scores", "array_loss", "scalar_loss", "scalar_step", "array_step",
            "train_scalar", "train_array", "learning_rate_schedule", "decision_grid",
            "plot_decision_boundary"]
@@ -86,10 +88,12 @@ def array_step(params, X, y, lr, alpha=1e-4):
 
 
 def train_scalar(model, X, y, steps, lr=learning_rate_schedule, alpha=1e-4, progress=None):
-    """Train the scalar model in place for ``steps`` steps; returns the list of losses.
+    """Train the scalar model in place for ``steps`` steps; returns the losses.
 
-    ``lr`` is a number or a function ``lr(k, steps)``; ``progress`` wraps the step
-    range (for instance ``tqdm``) and gets the current loss as a postfix if it can.
+    ``losses[k]`` is the loss after k steps, for k = 0, 1, ..., steps (so
+    ``losses[0]`` is the loss before training and ``losses[-1]`` at the trained
+    weights).  ``lr`` is a number or a function ``lr(k, steps)``; ``progress`` wraps
+    the step range (for instance ``tqdm``) and gets the current loss as a postfix if it can.
     """
     losses = []
     steps_range = range(steps) if progress is None else progress(range(steps))
@@ -99,11 +103,16 @@ def train_scalar(model, X, y, steps, lr=learning_rate_schedule, alpha=1e-4, prog
         losses.append(loss)
         if hasattr(steps_range, "set_postfix"):
             steps_range.set_postfix(loss=f"{loss:.4f}", accuracy=f"{acc:.0%}", refresh=False)
+    losses.append(scalar_loss(model, X, y, alpha)[0].data)
     return losses
 
 
 def train_array(params, X, y, steps, lr=learning_rate_schedule, alpha=1e-4, progress=None):
-    """Train the array model for ``steps`` steps; returns ``(params, losses)``."""
+    """Train the array model for ``steps`` steps; returns ``(params, losses)``.
+
+    ``losses[k]`` is the loss after k steps, k = 0, 1, ..., steps, as for
+    :func:`train_scalar`.  A run whose loss is no longer finite stops there.
+    """
     losses = []
     steps_range = range(steps) if progress is None else progress(range(steps))
     for k in steps_range:
@@ -111,7 +120,8 @@ def train_array(params, X, y, steps, lr=learning_rate_schedule, alpha=1e-4, prog
         params, loss, acc = array_step(params, X, y, rate, alpha)
         losses.append(loss)
         if not np.isfinite(loss):
-            break
+            return params, losses
+    losses.append(float(array_loss(params, X, y, alpha)))
     return params, losses
 
 
@@ -133,5 +143,5 @@ def plot_decision_boundary(ax, score_fn, X, y, title, n=40):
         ax.scatter(X[pick, 0], X[pick, 1], c=colour, marker=marker, s=18, edgecolors="k", linewidths=0.4,
                    label=f"class {label:+d}")
     ax.set(title=title, xlabel="x1", ylabel="x2")
-    ax.legend(loc="lower left", fontsize=8)
+    legend_outside(ax)
     return ax

@@ -30,13 +30,14 @@ def load_tasks():
     return tasks
 
 
-def recorded_course_command(args):
+def recorded_course_command(args, workdir):
     """The server command ``python3 tasks.py course ARGS`` runs once installed, and its working directory.
 
     Taken from tasks.py itself with its installer and runner replaced, so nothing is
-    installed and nothing is started.
+    installed and nothing is started; the working copies go to ``workdir``.
     """
     tasks = load_tasks()
+    tasks.WORKDIR = Path(workdir)
     recorded = []
     tasks.install = lambda: tasks.venv_python() if tasks.venv_python().exists() else Path(sys.executable)
     tasks.run = lambda *cmd, **kw: recorded.append(([str(c) for c in cmd], Path(kw.get("cwd", tasks.ROOT)))) or 0
@@ -45,7 +46,7 @@ def recorded_course_command(args):
     return recorded[0]
 
 
-def course_server_command(args):
+def course_server_command(args, workdir):
     """What to start for the README's course command, and where.
 
     When tasks.py's install step has nothing left to do (``.venv`` already set up for
@@ -58,7 +59,7 @@ def course_server_command(args):
     if (tasks.venv_python().exists() and marker.exists()
             and marker.read_text() == (tasks.ROOT / "pyproject.toml").read_text()):
         return [sys.executable, str(tasks.ROOT / "tasks.py"), "course", *args], tasks.ROOT
-    return recorded_course_command(args)
+    return recorded_course_command(args, workdir)
 
 
 def cmdline(proc):
@@ -72,9 +73,10 @@ def course_notebooks():
     return sorted(harness.NOTEBOOKS.glob("[0-9]*.ipynb"))
 
 
-def test_course_command_runs_jupyterlab_in_the_notebooks_folder():
-    cmd, cwd = recorded_course_command(["--no-browser", "--port=9"])
-    assert cwd.resolve() == harness.NOTEBOOKS.resolve()
+def test_course_command_runs_jupyterlab_in_the_working_copies(tmp_path):
+    cmd, cwd = recorded_course_command(["--no-browser", "--port=9"], tmp_path / "copies")
+    assert cwd.resolve() == (tmp_path / "copies").resolve()
+    assert {p.name for p in cwd.glob("*.ipynb")} == {p.name for p in harness.NOTEBOOKS.glob("*.ipynb")}
     expected = ["-m", "jupyter", "lab", "--no-browser", "--port=9"]
     if os.geteuid() == 0:
         expected.append("--allow-root")   # JupyterLab refuses to run as root without it
@@ -88,12 +90,13 @@ def test_course_server_serves_the_first_notebook(tmp_path):
         pytest.skip("the course has no notebooks yet (notebooks/NN_*.ipynb)")
     first = notebooks[0]
     env = harness.isolated_env(tmp_path)
+    env["ADLIB_COURSE_DIR"] = str(tmp_path / "my-notebooks")     # tasks.py course copies the notebooks here
     port, token = harness.free_port(), harness.new_token()
     args = ["--no-browser", "--ip=127.0.0.1", f"--port={port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={token}"]
     if os.geteuid() == 0:       # CI runs as root; Jupyter refuses root without it
         args.append("--allow-root")
-    cmd, cwd = course_server_command(args)
+    cmd, cwd = course_server_command(args, tmp_path / "my-notebooks")
     seen = []
     with harness.ServerProcess(cmd, cwd=cwd, env=env, port=port, token=token,
                                log_path=tmp_path / "jupyterlab.log") as server:
@@ -103,7 +106,7 @@ def test_course_server_serves_the_first_notebook(tmp_path):
         status, _ = server.get("/api/contents", token=False)
         assert status == 403, "the server answers without its token"
 
-        # Its root is notebooks/: it lists exactly the course's notebooks.
+        # Its root is the student's working folder: it lists a copy of each course notebook.
         status, body = server.get("/api/contents")
         assert status == 200, server.log_tail()
         listed = {item["name"] for item in json.loads(body)["content"] if item["type"] == "notebook"}

@@ -1,0 +1,361 @@
+"""The prose of notebooks 05, 06, 07 and 09 agrees with the outputs stored beneath it.
+
+Each test reads a notebook as stored (nbformat, no kernel), finds the code cell by
+a piece of its source and the sentence by a phrase of the prose, parses the
+numbers the cell printed and fails when the sentence no longer describes them:
+a fitted slope that is not what the text says, a count, a comparison, a value.
+Measured times change from run to run, so their claims are checked as ranges
+that any reasonable run satisfies (and the notebooks word them that way); what
+does not depend on the machine (counts, exact values) is checked exactly.
+
+When a test here fails after re-executing a notebook, either the run was
+unusual (run it again on a quieter machine) or the text says something the
+computation does not show: fix the text or the computation, not the test.
+"""
+import math
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NUMBER = r"[-+]?(?:\d[\d,]*\.?\d*|\.\d+)(?:e[-+]?\d+)?|[-+]?inf|nan"
+
+
+def _notebook(name):
+    return nbformat.read(NOTEBOOKS / name, as_version=4)
+
+
+def _cell(nb, snippet):
+    """The one code cell whose source contains ``snippet``."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and snippet in c.source]
+    assert len(cells) == 1, f"expected one code cell containing {snippet!r}, found {len(cells)}"
+    return cells[0]
+
+
+def _printed(nb, snippet):
+    """Everything the cell containing ``snippet`` printed (its stdout and text results)."""
+    cell = _cell(nb, snippet)
+    parts = []
+    for out in cell.outputs:
+        if out.output_type == "stream" and out.name == "stdout":
+            parts.append(out.text)
+        elif out.output_type in ("execute_result", "display_data") and "text/plain" in out.get("data", {}):
+            parts.append(out.data["text/plain"])
+    text = "".join(parts)
+    assert text, f"the cell containing {snippet!r} stores no output: run the notebook"
+    return text
+
+
+def _prose(nb, phrase):
+    """The markdown cell that says ``phrase`` (so that a test follows its sentence)."""
+    cells = [c.source for c in nb.cells if c.cell_type == "markdown" and phrase in c.source]
+    assert cells, f"no markdown cell says {phrase!r}: the claim this test checks has moved or changed"
+    return cells[0]
+
+
+def _num(text):
+    return float(text.replace(",", ""))
+
+
+def _after(text, label):
+    """The first number printed after ``label``."""
+    match = re.search(re.escape(label) + r"\s*(" + NUMBER + ")", text)
+    assert match, f"no number after {label!r} in:\n{text}"
+    return _num(match.group(1))
+
+
+def _svg_widths(cell):
+    widths = []
+    for out in cell.outputs:
+        svg = out.get("data", {}).get("image/svg+xml")
+        if svg:
+            svg = "".join(svg) if isinstance(svg, list) else svg
+            widths.append(float(re.search(r'<svg\b[^>]*?\swidth="([0-9.]+)', svg).group(1)))
+    return widths
+
+
+# --------------------------------------------------------------------------- 05 reverse mode
+
+NB05 = "05_reverse_mode.ipynb"
+
+
+def test_05_the_running_total_is_the_sum_over_consumers():
+    nb = _notebook(NB05)
+    _prose(nb, "The running total after the last step is their sum, the derivative $\\cos y + 2y$")
+    out = _printed(nb, "sum over consumers: cos(y) + 2y")
+    running = [_num(v) for v in re.findall(r"-> dloss/dy = (" + NUMBER + ")", out)]
+    assert running, out
+    assert running[-1] == pytest.approx(_after(out, "cos(y) + 2y ="), rel=1e-5)
+    assert re.search(r"^\s*1\. dloss/dloss = 1", out, re.MULTILINE), "print(steps) numbers its steps from 1"
+
+
+def test_05_step_numbers_in_the_prose_are_the_printed_ones():
+    nb = _notebook(NB05)
+    prose = _prose(nb, "Watch $x$'s gradient after each step")
+    holds_18 = int(re.search(r"after step (\d+) it holds 18", prose).group(1))
+    arrives = int(re.search(r"arrives at step (\d+)", prose).group(1))
+    out = _printed(nb, "steps.grads_after(k)")
+    rows = [(int(k), _num(dx)) for k, dx in re.findall(r"after step (\d+) \(.*?\): dy/dx = (" + NUMBER + ")", out)]
+    assert [k for k, _ in rows] == list(range(1, len(rows) + 1)), "steps are printed from 1, as print(steps) does"
+    first_18 = next(k for k, dx in rows if dx == 18)
+    first_35 = next(k for k, dx in rows if dx == 35)
+    assert (holds_18, arrives) == (first_18, first_35), rows
+    assert rows[-1][1] == 35
+
+
+def test_05_overwrite_bug_numbers():
+    nb = _notebook(NB05)
+    _prose(nb, "it gives 17, because in backprop order the message through $u$ arrives last")
+    out = _printed(nb, 'print("with =  : dy/dx ="')
+    assert _after(out, "with += : dy/dx =") == 35 and _after(out, "with =  : dy/dx =") == 17
+
+
+def test_05_second_backward_doubles_a_leaf_and_a_non_resetting_engine_gives_20():
+    nb = _notebook(NB05)
+    _prose(nb, "The leaf $x$ now holds $7 + 7 = 14$")
+    out = _printed(nb, 'print("after two backward():')
+    assert _after(out, "after one backward():  x.grad =") == 7
+    assert _after(out, "after two backward():  x.grad =") == 14
+    assert re.search(r"after two backward\(\):.*u\.grad = 1\.0", out)
+    prose = _prose(nb, "$x$ ends with $7 + 1 + 12 = 20$")
+    assert "$1 + 1 = 2$" in prose
+    out = _printed(nb, "second call, inner nodes not reset")
+    assert _after(out, "x.grad =") == 20 and _after(out, "u.grad =") == 2
+    # no sentence may say that micrograd resets inner nodes (it does not)
+    assert not any("micrograd" in c.source and "follow" in c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_05_micrograd_really_gives_what_the_notebook_says():
+    micrograd = pytest.importorskip("micrograd.engine")
+    x = micrograd.Value(3.0)
+    u = x * x
+    y = u + x
+    y.backward()
+    y.backward()
+    printed = _printed(_notebook(NB05), "second call, inner nodes not reset")
+    assert (x.grad, u.grad) == (_after(printed, "x.grad ="), _after(printed, "u.grad ="))
+
+
+def test_05_training_without_zero_grad_stops_falling():
+    nb = _notebook(NB05)
+    _prose(nb, "With `zero_grad` the printed loss goes down from each printed step to the next")
+    out = _printed(nb, "with_reset, without = train(reset=True), train(reset=False)")
+    rows = [(_num(a), _num(b)) for a, b in re.findall(r"^\s*\d+\s+(" + NUMBER + r")\s+(" + NUMBER + ")$", out,
+                                                          re.MULTILINE)]
+    assert len(rows) >= 5, out
+    with_reset, without = zip(*rows)
+    assert all(b < a for a, b in zip(with_reset, with_reset[1:])), with_reset
+    assert any(b > a for a, b in zip(without, without[1:])), "the loop without zero_grad should bounce"
+    assert all(w < wo for w, wo in zip(with_reset[1:], without[1:]))
+
+
+def test_05_graph_drawings_fit_a_notebook_page():
+    nb = _notebook(NB05)
+    widths = [w for c in nb.cells if c.cell_type == "code" for w in _svg_widths(c)]
+    assert widths, "05 stores no graph drawing"
+    assert max(widths) <= 1000, f"a graph drawing {max(widths):.0f} units wide shrinks to unreadable text"
+
+
+def test_05_relu_layer_graph_counts():
+    nb = _notebook(NB05)
+    prose = _prose(nb, "**1.** Three operations, six nodes.")
+    listed = re.search(r"Edges: (.*?)\. ", prose).group(1)
+    assert listed.count("\\to") == 5 and "its 5 arrows between values become 8: 5 into the ovals, 3 out" in prose
+    assert "<GraphDrawing: 8 edges" in _printed(nb, 'draw_graph(H, rankdir="TB")')
+
+
+# --------------------------------------------------------------------------- 06 VJPs
+
+NB06 = "06_vector_jacobian_products.ipynb"
+
+
+def test_06_claims():
+    nb = _notebook(NB06)
+    out = _printed(nb, "J.nbytes")
+    assert re.search(r"300 of 90,000 entries nonzero", out)
+    _prose(nb, "the last line says whether `logaddexp` is one")
+    assert re.search(r"adlib\.numpy has a logaddexp: (True|False)", _printed(nb, "adlib.numpy has a logaddexp:"))
+    _prose(nb, "its chained gradient is useless there")
+    out = _printed(nb, "naive, chained rules:")
+    assert "nan" in out.splitlines()[0] and "nan" not in out.splitlines()[1]
+
+
+# --------------------------------------------------------------------------- 07 cost
+
+NB07 = "07_cost_of_gradients.ipynb"
+
+
+def test_07_forward_mode_slope_is_what_the_text_says():
+    nb = _notebook(NB07)
+    prose = _prose(nb, "the fitted slope printed lies **between 1 and 2**")
+    assert "fitted slope well below 1" in prose
+    out = _printed(nb, "grad_times = costs.gradient_costs(")
+    fwd = _after(out, "gradient forward")
+    rev = _after(out, ", reverse")
+    jac_fwd = _after(out, "Jacobian forward")
+    jac_rev = _after(out.split("Jacobian forward")[1], "reverse")
+    assert 0.9 <= fwd <= 2.1, f"forward mode's fitted slope {fwd} is not between 1 and 2"
+    assert 0.9 <= jac_rev <= 2.1, f"reverse mode's Jacobian slope {jac_rev} is not between 1 and 2"
+    assert rev < 0.7 and jac_fwd < 0.7, f"one-pass slopes {rev}, {jac_fwd} are not well below 1"
+    # the evaluations of f are counted: n for forward mode, 1 for reverse mode
+    rows = re.findall(r"^\s*(\d+)\s+(\d+)\s+(\d+)\s+" + NUMBER, out, re.MULTILINE)
+    assert rows and all(int(n) == int(e_fwd) and int(e_rev) == 1 for n, e_fwd, e_rev in rows), rows
+    assert _after(out, "forward / reverse time for the gradient at n = 3000:") > 10
+    assert _after(out, "reverse / forward time for the Jacobian at m = 3000:") > 10
+
+
+def test_07_backward_costs_about_twice_the_forward_pass():
+    nb = _notebook(NB07)
+    _prose(nb, "The measured ratio is near the counted one")
+    _prose(nb, "**A training step costs about three forward passes.**")
+    out = _printed(nb, "costs.forward_backward_times(widths")
+    measured, counted = _after(out, "backward / forward time:"), _after(out, "(counted multiply-adds:")
+    assert counted == pytest.approx(1.75, abs=0.01)
+    assert 0.8 * counted <= measured <= 1.8 * counted, f"measured {measured} is not near the count {counted}"
+
+
+def test_07_linear_in_depth_quadratic_in_width():
+    nb = _notebook(NB07)
+    prose = _prose(nb, "The times against depth lie close to a straight line")
+    assert "near 2" in prose and "exponent 2.00" in prose
+    out = _printed(nb, "costs.depth_width_costs(")
+    assert _after(out, "R^2 of the fit =") >= 0.95
+    exponent_time = _after(out, "measured time")
+    exponent_count = _after(out, "counted multiply-adds")
+    assert exponent_count == pytest.approx(2.0, abs=0.02)
+    assert 1.5 <= exponent_time <= 2.5, f"the fitted width exponent {exponent_time} is not near 2"
+
+
+def test_07_memory_and_checkpointing():
+    nb = _notebook(NB07)
+    prose = _prose(nb, "four times deeper, about four times the memory")
+    assert "the printed time ratio is above 1" in prose and "$2L$ layers against $L$" in prose
+    out = _printed(nb, "costs.backprop_memory(")
+    assert "same gradients with and without checkpointing: True" in out
+    plain = [int(v) for v in re.search(r"layers computed, backprop:\s*\[([\d ]+)\]", out).group(1).split()]
+    ckpt = [int(v) for v in re.search(r"layers computed, with checkpoints:\s*\[([\d ]+)\]", out).group(1).split()]
+    depth = [int(v) for v in re.search(r"depth L:\s*\[([\d ]+)\]", out).group(1).split()]
+    assert plain == depth and ckpt == [2 * d for d in depth]
+    assert 3.0 <= _after(out, "backprop's peak memory grows") <= 4.5
+    assert 1.4 <= _after(out, "with checkpoints") <= 2.6
+    assert 1.0 < _after(out, "time with / without checkpoints at depth 64:") < 2.5
+
+
+def test_07_four_ways_table():
+    nb = _notebook(NB07)
+    prose = _prose(nb, "Reverse mode is the fastest by far")
+    assert "grows several-fold" in prose and "hardly change" in prose
+    out = _printed(nb, "programs = {")
+    rows = {}
+    for name in ("numerical (central differences)", "forward mode (n JVPs)", "reverse mode (1 VJP)"):
+        line = next(line for line in out.splitlines() if line.startswith(name))
+        rows[name.split()[0]] = [_num(v) for v in re.findall(NUMBER, line[len(name):])]
+    (t_num, d_num, m3_num, m40_num), (t_fwd, d_fwd, m3_fwd, m40_fwd), (t_rev, d_rev, m3_rev, m40_rev) = (
+        rows["numerical"], rows["forward"], rows["reverse"])
+    assert t_rev < t_fwd and t_rev < t_num
+    assert m40_rev >= 3 * m3_rev, "reverse mode's memory should grow several-fold with the program"
+    assert m40_num <= 1.5 * m3_num and m40_fwd <= 1.5 * m3_fwd
+    assert m40_rev > m40_num and m40_rev > m40_fwd
+    assert d_fwd < 1e-13 and d_rev == 0, "the two autodiff modes agree to rounding"
+    assert 1e-11 < d_num < 1e-7, "central differences are off by about 1e-9"
+
+
+def test_07_exercises():
+    nb = _notebook(NB07)
+    _prose(nb, "they are equal at $d_3 = 100$")
+    out = _printed(nb, "for d3 in (1, 10, 50, 99, 100, 101, 200)")
+    assert re.search(r"outputs 100: .*-> equal", out) and re.search(r"outputs  99: .*-> reverse", out)
+    assert re.search(r"outputs 101: .*-> forward", out)
+    _prose(nb, "The measured time is close to the prediction (the printed ratio is near 1)")
+    ratio = _after(_printed(nb, "t_10_steps = costs.best_time("), "measured / predicted:")
+    assert 0.8 <= ratio <= 2.0, f"100 steps took {ratio} x the prediction"
+    prose = _prose(nb, "Segments of 8 ($=\\sqrt{64}$) give the smallest peak")
+    assert "about half of its memory" in prose and "plain backprop's memory again" in prose
+    out = _printed(nb, "g_plain = adlib.grad(")
+    plain = _after(out, "plain backprop: peak")
+    seg = {int(s): _num(v) for s, v in re.findall(r"segment\s+(\d+):\s+peak (" + NUMBER + ")", out)}
+    assert seg[8] < seg[1] < plain and seg[8] < seg[64]
+    assert 0.35 <= seg[1] / plain <= 0.7
+    assert abs(seg[64] - plain) <= 0.15 * plain
+
+
+# --------------------------------------------------------------------------- 09 limits
+
+NB09 = "09_limits_of_autodiff.ipynb"
+
+
+def _convention_table(nb):
+    prose = _prose(nb, "| function | point | adlib | PyTorch | JAX | HIPS autograd |")
+    rows = {}
+    for line in prose.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 6 and cells[0].startswith("`"):
+            rows[cells[0].strip("`")] = cells
+    return rows
+
+
+def _as_value(cell):
+    cell = cell.replace("$", "").replace("*", "").strip()
+    return {"+\\infty": math.inf, "\\frac12": 0.5}.get(cell, None) if not re.fullmatch(NUMBER, cell) else _num(cell)
+
+
+def test_09_the_conventions_table_is_what_adlib_prints():
+    nb = _notebook(NB09)
+    table = _convention_table(nb)
+    assert set(table) == {"relu", "abs", "sqrt"}
+    out = _printed(nb, 'for name in ("relu", "abs", "sqrt"):')
+    for name, cells in table.items():
+        printed = _after(out, f"{name:5s} at 0: autodiff")
+        assert printed == _as_value(cells[2]), f"{name}: the table says {cells[2]}, adlib prints {printed}"
+    assert _as_value(table["abs"][4]) == 1, "JAX's abs'(0) is 1: select(x >= 0, g, -g)"
+
+
+def test_09_hips_autograd_column():
+    np = pytest.importorskip("numpy")
+    autograd = pytest.importorskip("autograd")
+    anp = pytest.importorskip("autograd.numpy")
+    table = _convention_table(_notebook(NB09))
+    assert autograd.grad(anp.abs)(0.0) == _as_value(table["abs"][5])
+    with np.errstate(divide="ignore"):
+        assert autograd.grad(lambda x: anp.sum(anp.sqrt(x)))(np.array([0.0]))[0] == _as_value(table["sqrt"][5])
+    assert autograd.grad(lambda x: anp.maximum(x, 0.0))(0.0) == 0.5
+    assert "`np.maximum(x, 0)` gives $\\frac12$" in table["relu"][5]
+
+
+def test_09_solution_1_shows_minus_zero_and_nan():
+    nb = _notebook(NB09)
+    _prose(nb, "the VJP there is $0\\cdot\\frac{1}{-1} = -0$")
+    out = _printed(nb, "trap = lambda x: anp.sum(anp.where(x > 0, anp.log(x), 0.0))")
+    trap = re.search(r"trap: \[(.*?)\]", out).group(1).split()
+    assert trap[0] == "-0." and trap[1] == "nan"
+
+
+def test_09_cross_entropy_naive_breaks_stable_does_not():
+    nb = _notebook(NB09)
+    _prose(nb, "so its value and its gradient stay finite")
+    out = _printed(nb, "def cross_entropy_naive(z, c):")
+    big = out.split("logits [ 800.")[1]
+    naive, stable = big.splitlines()[1], big.splitlines()[2]
+    assert "log(softmax(z))" in naive and ("nan" in naive or "inf" in naive)
+    assert "log_softmax(z)" in stable and "nan" not in stable and "inf" not in stable
+    small = out.split("logits [ 800.")[0]
+    assert "nan" not in small and "inf" not in small, "for moderate logits both forms are fine"
+
+
+def test_09_other_claims():
+    nb = _notebook(NB09)
+    out = _printed(nb, "exact_path = descend(")
+    assert abs(_after(out, "exact gradient:           stops at x =")) < 0.1
+    assert abs(_after(out, "slope at scale h = 2pi/50: stops at x =") - 2) < 0.1
+    _prose(nb, "reports a value close to the average slope, 1")
+    wiggle = next(line for line in _printed(nb, "cases = {").splitlines() if line.startswith("x + 1e-6"))
+    autodiff, central = [_num(v) for v in re.findall(NUMBER, wiggle.split("(tiny wiggles)")[1])]
+    assert 0 <= autodiff <= 2 and abs(central - 1) < 0.1
+    _prose(nb, "adlib splits the gradient evenly at a tie, $\\frac12$ to each argument")
+    out = _printed(nb, "anp.maximum(a, b)")
+    assert "autodiff: [0.5] [0.5]" in out and _after(out, "central difference in a:") == 0.5
+    out = _printed(nb, "def babylonian_sqrt(a, iterations):")
+    truth = _after(out, "true derivative 1/(2 sqrt 2) =")
+    assert _after(out.splitlines()[-1], "derivative") == pytest.approx(truth, abs=1e-6)
