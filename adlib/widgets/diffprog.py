@@ -36,12 +36,12 @@ LEARNING_RATE = 0.2     # for the loss 1/2 miss^2 in m^2, with angle in degrees 
 
 
 def _check_launch(angle, speed, drag, dt):
-    from adlib.numpy.tracing import getval, is_traced
-    if is_traced(drag) or is_traced(dt):
+    from adlib.traced import Traced, primal
+    if isinstance(drag, Traced) or isinstance(dt, Traced):
         raise TypeError("flight: the drag coefficient and the time step are held fixed here, so they cannot be "
                         "differentiated; to differentiate with respect to the drag, write the loop with the drag "
                         "as an argument (notebook 10's throw(angle, speed, drag))")
-    a, s = np.asarray(getval(angle), float), np.asarray(getval(speed), float)
+    a, s = np.asarray(primal(angle), float), np.asarray(primal(speed), float)
     if not (np.all(np.isfinite(a)) and np.all((a > 0) & (a < 90))):
         raise ValueError(f"flight: the launch angle must be between 0 and 90 degrees (exclusive), got {a}")
     if not (np.all(np.isfinite(s)) and np.all(s > 0)):
