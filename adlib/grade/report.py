@@ -1,29 +1,113 @@
-"""Reports: the text a student reads and Gradescope's ``results.json``."""
+"""Reports: the text a student reads and Gradescope's ``results.json``.
+
+Every report covers every exercise it is expected to (all six for a folder), so
+the maximum never depends on what was submitted: an exercise without a gradable
+file appears as one 0-point test worth the exercise's maximum, saying which file
+was expected (and which submitted file was probably meant for it).
+
+Gradescope (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
+hidden tests get ``"visibility": "after_due_date"``, and Gradescope then keeps
+the student's total score from them until the due date.  The top-level
+``output`` is always visible, so it never states the total while hidden tests
+exist -- only the points of the visible tests and how many points are hidden.
+``stdout_visibility`` stays ``hidden``: the autograder's stdout (the full text
+report) is for the instructor.
+"""
 from __future__ import annotations
 
 import textwrap
 
-__all__ = ["totals", "text_report", "gradescope"]
+from .exercises import EXERCISES
+
+__all__ = ["totals", "complete", "text_report", "gradescope", "PUBLIC_ONLY"]
+
+PUBLIC_ONLY = ("Graded with the public checks only: the hidden checks are the instructor's, "
+               "so your final score may be lower than this.")
 
 
-def totals(results):
-    """(points, maximum) over a list of exercise results."""
-    score = sum(t["score"] for r in results for t in r["tests"])
-    maximum = sum(t["max_score"] for r in results for t in r["tests"])
-    return round(score, 4), round(maximum, 4)
+def totals(results, hidden=None):
+    """(points, maximum) over a list of exercise results (only hidden/visible tests if asked)."""
+    tests = [t for r in results for t in r["tests"] if hidden is None or bool(t["hidden"]) == hidden]
+    return round(sum(t["score"] for t in tests), 4), round(sum(t["max_score"] for t in tests), 4)
 
 
 def _pts(x):
     return f"{x:g}"
 
 
-def text_report(results, show_hidden=True):
+def _maximum(key, public_only):
+    exercise = EXERCISES[key]
+    return exercise.public_points if public_only else exercise.max_points
+
+
+def _placeholder(key, note, seed, public_only):
+    """The result of an exercise no file was graded for: 0 of its maximum, saying why."""
+    exercise = EXERCISES[key]
+    return {"exercise": key, "title": exercise.title, "file": None, "seed": seed, "import_error": None,
+            "error": None, "execution_time": 0.0, "missing": note,
+            "tests": [{"name": f"a file named {exercise.filename}", "id": "", "score": 0.0,
+                       "max_score": float(_maximum(key, public_only)), "outcome": "missing",
+                       "output": note, "hidden": False}]}
+
+
+def complete(results, plan, seed=None, public_only=False):
+    """``results`` for the graded files, plus one placeholder for each expected exercise without one.
+
+    An exercise whose tests did not all run (the grader was stopped) gets a 0-point
+    entry for the rest of its maximum, so the maximum stays the same.
+    """
+    by_key = {r["exercise"]: r for r in results}
+    seeds = [r["seed"] for r in results if r.get("seed") is not None]
+    seed = seeds[0] if seeds else seed
+    out = []
+    for key in sorted(set(plan.expected) | set(by_key)):
+        if key not in by_key:
+            out.append(_placeholder(key, plan.note(key), seed, public_only))
+            continue
+        r = dict(by_key[key], tests=list(by_key[key]["tests"]))
+        short = _maximum(key, public_only) - sum(t["max_score"] for t in r["tests"])
+        if short > 1e-9:
+            why = r.get("error") or "the grader stopped before these tests ran"
+            r["tests"].append({"name": "tests that did not run", "id": "", "score": 0.0,
+                               "max_score": float(short), "outcome": "not run", "output": why,
+                               "hidden": False})
+        out.append(r)
+    return out
+
+
+def _heading(r):
+    score, maximum = totals([r])
+    where = f" ({r['file']})" if r.get("file") else ""
+    return f"Exercise {EXERCISES[r['exercise']].number}: {r['title']}{where} -- {_pts(score)}/{_pts(maximum)} points"
+
+
+def _summary(results, hidden_shown):
+    """The closing lines: the total, or only the visible points while hidden tests stay hidden."""
+    score, maximum = totals(results)
+    hidden_score, hidden_max = totals(results, hidden=True)
+    if hidden_max and not hidden_shown:
+        visible, visible_max = totals(results, hidden=False)
+        return (f"Visible tests: {_pts(visible)}/{_pts(visible_max)} points; hidden tests worth "
+                f"{_pts(hidden_max)} point{'' if hidden_max == 1 else 's'} are shown after the due date, "
+                "with your total.")
+    return f"Total: {_pts(score)}/{_pts(maximum)} points"
+
+
+def _seed_line(results):
+    seeds = sorted({r["seed"] for r in results if r.get("seed") is not None and r.get("file")})
+    if not seeds:
+        return None
+    return (f"Random inputs were drawn with seed {', '.join(map(str, seeds))} "
+            f"(rerun with --seed {seeds[0]} to see the same inputs).")
+
+
+def text_report(results, show_hidden=True, notes=(), public_only=False):
     """Points and feedback per exercise and per test, then the total."""
-    lines = []
+    lines = [PUBLIC_ONLY, ""] if public_only else []
     for r in results:
-        score, maximum = totals([r])
-        lines.append(f"Exercise {int(r['exercise'][2:])}: {r['title']} ({r['file']}) "
-                     f"-- {_pts(score)}/{_pts(maximum)} points")
+        lines.append(_heading(r) if show_hidden or not totals([r], hidden=True)[1] else
+                     f"Exercise {EXERCISES[r['exercise']].number}: {r['title']}"
+                     + (f" ({r['file']})" if r.get("file") else ""))
         if r.get("import_error"):
             lines.append("  Your file could not be imported, so no test could run:")
             lines.append(textwrap.indent(r["import_error"]["message"], "    "))
@@ -40,21 +124,20 @@ def text_report(results, show_hidden=True):
             if t["outcome"] != "passed" and t["output"]:
                 lines.append(textwrap.indent(t["output"].rstrip(), "        "))
         lines.append("")
-    score, maximum = totals(results)
-    lines.append(f"Total: {_pts(score)}/{_pts(maximum)} points")
-    seeds = sorted({r["seed"] for r in results})
-    if seeds:
-        lines.append(f"Random inputs were drawn with seed {', '.join(map(str, seeds))} "
-                     f"(rerun with --seed {seeds[0]} to see the same inputs).")
+    lines += [f"Note: {n}" for n in notes]
+    lines.append(_summary(results, show_hidden))
+    seed = _seed_line(results)
+    if seed:
+        lines.append(seed)
     return "\n".join(lines)
 
 
-def gradescope(results):
+def gradescope(results, notes=(), public_only=False):
     """Gradescope's autograder format: score, execution_time, output and one entry per test."""
     score, maximum = totals(results)
     tests = []
     for r in results:
-        prefix = f"Exercise {int(r['exercise'][2:])}"
+        prefix = f"Exercise {EXERCISES[r['exercise']].number}"
         if r.get("import_error"):
             tests.append({"name": f"{prefix}: your file imports", "score": 0.0, "max_score": 0.0,
                           "output": r["import_error"]["message"] + "\n" + (r["import_error"].get("traceback") or ""),
@@ -67,10 +150,17 @@ def gradescope(results):
                           "output": t["output"] if t["outcome"] != "passed" else "passed",
                           "visibility": "after_due_date" if t["hidden"] else "visible",
                           "status": "passed" if t["outcome"] == "passed" else "failed"})
-    seeds = sorted({r["seed"] for r in results})
+    seeds = sorted({r["seed"] for r in results if r.get("seed") is not None and r.get("file")})
+    lines = [PUBLIC_ONLY] if public_only else []
+    lines += [f"Note: {n}" for n in notes]
+    lines.append(_summary(results, hidden_shown=False))
+    if seeds:
+        lines.append(f"Random seed {seeds[0]}.")
     # Only keys of Gradescope's specification at the top level; the maximum goes in extra_data.
     return {"score": score,
             "execution_time": round(sum(r.get("execution_time", 0.0) for r in results), 3),
-            "output": f"{score:g}/{maximum:g} points" + (f"; random seed {seeds[0]}" if seeds else ""),
+            "output": "\n".join(lines),
             "visibility": "visible", "stdout_visibility": "hidden",
-            "extra_data": {"max_score": maximum, "seeds": seeds}, "tests": tests}
+            "extra_data": {"max_score": maximum, "seeds": seeds, "public_only": bool(public_only),
+                           "missing": [r["exercise"] for r in results if r.get("missing")]},
+            "tests": tests}
