@@ -12,21 +12,24 @@
   ``run_autograder`` at the root, with adlib's source (``pyproject.toml``,
   ``adlib/``) and ``grading/`` beside them.
 
-Only git-tracked files are released (``git ls-files``), so a local ``.venv``,
-caches or notes never ship.  OUT must be outside the repository and empty or
+Only what is committed is released (``git archive HEAD``): a local ``.venv``,
+caches, notes or half-done edits never ship, and the release is the same on any
+clone of the same commit.  OUT must be outside the repository and empty or
 new: nothing is ever deleted or overwritten.  Standard library only, so it runs
 on a bare ``python3`` from a fresh clone.
 """
 from __future__ import annotations
 
 import fnmatch
+import io
 import json
-import os
 import re
 import shutil
 import stat
 import subprocess
 import sys
+import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -37,10 +40,9 @@ INSTRUCTOR_ONLY = [
     ("exercises/source/*", "the reference solutions"),
     ("grading/*", "hidden checks and their reference code"),
     ("tools/*", "the instructor's release tooling"),
-    ("tests/grade_fixtures/*", "wrong solutions written as edits of the reference solution"),
+    ("tests/grade_fixtures/*", "test submissions, some written as edits of the reference solutions"),
     ("adlib/grade/make_student.py", "turns reference solutions into stubs (holds the solution markers)"),
     ("NOTES*", "notes between developers"),
-    (".ci/*", "the instructor's continuous integration"),
 ]
 # A test needs instructor material when it names it; a test may also say so itself.
 INSTRUCTOR_TEST = re.compile(r"exercises\W{1,8}source|grade_fixtures|\bgrading\W{1,4}hidden|"
@@ -54,17 +56,24 @@ class ReleaseError(Exception):
     """The release cannot be built; the message says why and what to do."""
 
 
-def tracked_files(root=ROOT):
-    """The repository's tracked files that exist in the working tree, as posix paths."""
+def _git(*args, root=ROOT):
     try:
-        out = subprocess.run(["git", "ls-files", "-z"], cwd=root, capture_output=True, check=True).stdout
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
-        raise ReleaseError(f"release needs git and a git repository at {root} ({exc})") from None
-    names = [n for n in out.decode("utf-8").split("\0") if n]
-    return [n for n in names if os.path.isfile(root / n) and not os.path.islink(root / n)]
+        raise ReleaseError(f"release needs git and a git repository at {root} (git {args[0]}: {exc})") from None
 
 
-def instructor_only(path, root=ROOT):
+def snapshot(dest, root=ROOT):
+    """Extract the committed tree (HEAD) into ``dest``; return its regular files as posix paths."""
+    data = _git("archive", "--format=tar", "HEAD", root=root)
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        members = [m for m in tar.getmembers() if m.isfile()]   # no links, devices or folders
+        kwargs = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+        tar.extractall(dest, members=members, **kwargs)
+    return sorted(m.name for m in members)
+
+
+def instructor_only(path, root):
     """Why ``path`` stays with the instructor, or None if students get it."""
     for pattern, why in INSTRUCTOR_ONLY:
         if fnmatch.fnmatch(path, pattern):
@@ -75,7 +84,7 @@ def instructor_only(path, root=ROOT):
     return None
 
 
-def solution_blocks(root=ROOT):
+def solution_blocks(root):
     """{exercise file: [[distinctive solution line, ...] per block]} from exercises/source/.
 
     A distinctive line is a solution line (comments and spacing aside) of at least 20
@@ -151,22 +160,22 @@ def _check_out(out):
     return out
 
 
-def _copy(rel, dest):
+def _copy(root, rel, dest):
     target = dest / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(ROOT / rel, target)
+    shutil.copy2(root / rel, target)
 
 
-def build_student(files, dest):
-    """Copy the students' files to ``dest``; return {dropped path: why}."""
+def build_student(root, files, dest):
+    """Copy the students' files from the snapshot ``root`` to ``dest``; return {dropped path: why}."""
     dropped = {}
     for rel in files:
-        why = instructor_only(rel)
+        why = instructor_only(rel, root)
         if why:
             dropped[rel] = why
         else:
-            _copy(rel, dest)
-    blocks = solution_blocks()
+            _copy(root, rel, dest)
+    blocks = solution_blocks(root)
     leaks = {str(p.relative_to(dest)): found for p in sorted(dest.rglob("*"))
              if p.is_file() and (found := solutions_in(p, blocks))}
     if leaks:
@@ -208,7 +217,7 @@ exit 0
 """
 
 
-def build_autograder(files, zip_path):
+def build_autograder(root, files, zip_path):
     """Write Gradescope's autograder zip; return the names it holds."""
     names = sorted(rel for rel in files if any(fnmatch.fnmatch(rel, g) for g in AUTOGRADER)
                    and not fnmatch.fnmatch(rel, "adlib/grade/make_student.py"))
@@ -222,32 +231,34 @@ def build_autograder(files, zip_path):
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, text)
         for name in names:
-            z.write(ROOT / name, arcname=name)
+            z.write(root / name, arcname=name)
     return ["setup.sh", "run_autograder", *names]
 
 
-def _untracked(root=ROOT):
-    out = subprocess.run(["git", "ls-files", "--others", "--exclude-standard", "-z"], cwd=root,
-                         capture_output=True).stdout.decode("utf-8")
-    return [n for n in out.split("\0") if n]
+def _uncommitted(root=ROOT):
+    """Paths whose working-tree state differs from HEAD (changed, or new and not ignored)."""
+    out = _git("status", "--porcelain", "-z", root=root).decode("utf-8", "replace")
+    return [entry[3:] for entry in out.split("\0") if len(entry) > 3]
 
 
 def release(out):
-    """Build OUT/student/ and OUT/autograder.zip; return a short summary."""
+    """Build OUT/student/ and OUT/autograder.zip from HEAD; return a short summary."""
     out = _check_out(out)
-    files = tracked_files()
-    out.mkdir(parents=True, exist_ok=True)
-    student = out / "student"
-    dropped = build_student(files, student)
-    shipped = build_autograder(files, out / "autograder.zip")
+    with tempfile.TemporaryDirectory(prefix="adlib-release-") as tmp:
+        root = Path(tmp)
+        files = snapshot(root)
+        out.mkdir(parents=True, exist_ok=True)
+        student = out / "student"
+        dropped = build_student(root, files, student)
+        shipped = build_autograder(root, files, out / "autograder.zip")
     lines = [f"{student}: {len(files) - len(dropped)} files for students",
              f"  kept back: {len(dropped)} files (" + ", ".join(sorted({w for w in dropped.values()})) + ")",
              f"{out / 'autograder.zip'}: {len(shipped)} files; upload it as the assignment's autograder "
              "(Gradescope: Configure Autograder -> Zip file upload)"]
-    untracked = _untracked()
-    if untracked:
-        lines.append(f"note: {len(untracked)} untracked files were not released (git add them to ship them): "
-                     + ", ".join(untracked[:5]) + (" ..." if len(untracked) > 5 else ""))
+    pending = _uncommitted()
+    if pending:
+        lines.append(f"note: released the last commit; {len(pending)} uncommitted changes were left out "
+                     "(commit them to release them): " + ", ".join(pending[:5]) + (" ..." if len(pending) > 5 else ""))
     return "\n".join(lines)
 
 

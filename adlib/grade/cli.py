@@ -51,7 +51,7 @@ def _parser():
 def main(argv=None) -> int:
     from .exercises import find_hidden
     from .grader import GradingError, grade_submission
-    from .naming import plan as sort_files
+    from .naming import Plan, plan as sort_files
     from .report import complete, gradescope, text_report
     from .runner import write_json_atomic
 
@@ -68,53 +68,39 @@ def main(argv=None) -> int:
     except FileNotFoundError as exc:
         print(f"adlib-grade: {exc}", file=sys.stderr)
         return 2
-    options = dict(seed=ns.seed, timeout=ns.timeout, memory_mb=ns.memory, hidden=hidden)
+    public_only = hidden is None
     if ns.klass:
         from .gradebook import grade_class
         out = ns.out or os.path.abspath(ns.path).rstrip(os.sep) + "-gradebook"
         try:
-            summary = grade_class(ns.path, out, jobs=ns.jobs, **options)
+            summary = grade_class(ns.path, out, seed=ns.seed, timeout=ns.timeout, memory_mb=ns.memory,
+                                  jobs=ns.jobs, hidden=hidden)
         except GradingError as exc:
             print(f"adlib-grade: {exc}", file=sys.stderr)
             return 2
         print(summary)
         return 0
+    problem = None
     try:
         found = sort_files(ns.path)
     except FileNotFoundError as exc:
-        found = None
-        problem = str(exc)
-    files = found.graded() if found else []
-    if files:
-        results = grade_submission(files, ns.seed, ns.timeout, ns.memory, **_hidden_kw(hidden))
-    else:
-        results = []
-        if found is not None:
-            problem = (f"nothing to grade in {ns.path!r}: name your files as in exercises/ ("
-                       + ", ".join(e.filename for e in EXERCISES.values()) + ")")
-    if found is None:
-        from .naming import Plan
-        found = Plan(EXERCISES)
-    results = complete(results, found, public_only=hidden is None)
-    notes = found.notes()
+        found, problem = Plan(EXERCISES), str(exc)
+    files = found.graded()
+    results = grade_submission(files, ns.seed, ns.timeout, ns.memory, hidden=hidden) if files else []
+    # Every expected exercise is in the report, graded or not: the maximum never moves.
+    results = complete(results, found, public_only=public_only)
     print(text_report(results, show_hidden=not ns.hide_hidden, notes=found.notes(missing=False),
-                      public_only=hidden is None))
+                      public_only=public_only))
     if ns.json:
-        write_json_atomic(ns.json, gradescope(results, notes=notes, public_only=hidden is None))
+        write_json_atomic(ns.json, gradescope(results, notes=found.notes(), public_only=public_only))
         print(f"Gradescope results written to {ns.json}")
-    if not files:
-        print(f"adlib-grade: {problem}", file=sys.stderr)
-        return 2
-    return 0
-
-
-def _hidden_kw(hidden):
-    """``hidden=`` for grade_submission, when it takes it (the grader's hidden checks folder)."""
-    import inspect
-
-    from .grader import grade_submission
-    return {"hidden": hidden} if "hidden" in inspect.signature(grade_submission).parameters else {}
-
+    if files:
+        return 0
+    misnamed = [found.note(k) for k in found.misnamed]
+    print("adlib-grade: nothing was graded: " + (problem or "; ".join(misnamed) or (
+        f"no exercise file in {ns.path!r}; name your files as in exercises/ ("
+        + ", ".join(e.filename for e in EXERCISES.values()) + ")")), file=sys.stderr)
+    return 2
 
 if __name__ == "__main__":
     sys.exit(main())

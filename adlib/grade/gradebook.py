@@ -44,14 +44,12 @@ def grade_class(path, out, seed=None, timeout=5.0, memory_mb=1024, jobs=None, hi
     the total, the maximum (the same for everyone), the seed and notes (missing,
     misnamed and unimportable files, grading errors).
     """
-    from .cli import _hidden_kw
     from .runner import write_json_atomic
 
     seed = new_seed() if seed is None else int(seed)
     plans = {student: sort_files(os.path.join(path, student)) for student in _students(path)}
     with ThreadPoolExecutor(max_workers=jobs or jobs_default()) as pool:
-        futures = {student: pool.submit(grade_submission, p.graded(), seed, timeout, memory_mb,
-                                        **_hidden_kw(hidden))
+        futures = {student: pool.submit(grade_submission, p.graded(), seed, timeout, memory_mb, hidden=hidden)
                    for student, p in plans.items() if p.graded()}
         graded = {student: futures[student].result() if student in futures else [] for student in plans}
     results = {student: complete(graded[student], plans[student], seed=seed, public_only=hidden is None)

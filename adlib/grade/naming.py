@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 
 from .exercises import EXERCISES
 
@@ -55,8 +56,7 @@ class Plan:
     ``found``     {key: path} of regular files with an exercise's exact name;
     ``misnamed``  {key: [name, ...]} files probably meant for an exercise, not graded;
     ``unknown``   [name, ...] other files (not graded, listed for the student);
-    ``irregular`` {key: [name, ...]} files with the right name that are not regular
-                  files (a symlink, a folder); graded by nobody;
+    ``irregular`` {key: [name, ...]} folders with an exercise's name (not graded);
     ``expected``  the keys a report covers: every exercise for a folder, one for a file.
     """
 
@@ -80,8 +80,7 @@ class Plan:
         want = exercise.filename
         if key in self.irregular:
             names = ", ".join(repr(n) for n in self.irregular[key])
-            return (f"{names} is not a regular file (a link or a folder), so it was not graded; "
-                    f"submit the file {want} itself")
+            return f"{names} is a folder, not a file, so it was not graded; submit the file {want} itself"
         if key in self.misnamed:
             names = ", ".join(repr(n) for n in self.misnamed[key])
             return (f"no file named {want} was submitted; {names} is probably meant for exercise "
@@ -99,18 +98,27 @@ class Plan:
     def _add(self, name, full, depth_prefix=""):
         shown = depth_prefix + name
         exercise = next((e for e in EXERCISES.values() if e.filename == name), None)
-        regular = os.path.isfile(full) and not os.path.islink(full)
+        folder = _is_folder(full)
         if exercise is not None and not depth_prefix:
-            if regular:
-                self.found.setdefault(exercise.key, full)
-            else:
+            # A link, a FIFO or a device with the right name goes to the grader, which reads
+            # it without following it or blocking, and reports it as not gradable.
+            if folder:
                 self.irregular.setdefault(exercise.key, []).append(shown)
+            else:
+                self.found.setdefault(exercise.key, full)
             return
         exercise = exercise or guess(name)
-        if exercise is not None and (regular or os.path.islink(full)):
+        if exercise is not None and not folder:
             self.misnamed.setdefault(exercise.key, []).append(shown)
-        elif regular and not name.startswith("."):
+        elif not folder and not name.startswith("."):
             self.unknown.append(shown)
+
+
+def _is_folder(path):
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return False
 
 
 def plan(path):
@@ -125,7 +133,7 @@ def plan(path):
         result = Plan(EXERCISES)
         for name in sorted(os.listdir(path)):
             full = os.path.join(path, name)
-            if os.path.isdir(full) and not os.path.islink(full):
+            if _is_folder(full):
                 if name.startswith(".") or name in ("__pycache__", "__MACOSX"):
                     continue
                 for inner in sorted(os.listdir(full)):

@@ -75,6 +75,26 @@ def complete(results, plan, seed=None, public_only=False):
     return out
 
 
+def _warning_text(r):
+    """The text of a non-fatal note on the student's file (e.g. a self-check that failed), or None."""
+    w = r.get("import_warning")
+    if not w:
+        return None
+    if isinstance(w, dict):
+        return "\n".join(str(w[k]) for k in ("message", "traceback") if w.get(k))
+    return str(w)
+
+
+def _run_notes(results):
+    """The grader's notes about the run (isolation, checks used), each once."""
+    seen = []
+    for r in results:
+        for note in r.get("notes") or ():
+            if note and note not in seen:
+                seen.append(note)
+    return seen
+
+
 def _heading(r):
     score, maximum = totals([r])
     where = f" ({r['file']})" if r.get("file") else ""
@@ -115,6 +135,8 @@ def text_report(results, show_hidden=True, notes=(), public_only=False):
                 lines.append(textwrap.indent(r["import_error"]["traceback"], "    "))
         if r.get("error"):
             lines.append(f"  {r['error']}")
+        if _warning_text(r):
+            lines.append(textwrap.indent("Note: " + _warning_text(r), "  "))
         for t in r["tests"]:
             if t["hidden"] and not show_hidden:
                 continue
@@ -125,6 +147,7 @@ def text_report(results, show_hidden=True, notes=(), public_only=False):
                 lines.append(textwrap.indent(t["output"].rstrip(), "        "))
         lines.append("")
     lines += [f"Note: {n}" for n in notes]
+    lines += [f"About this run: {n}" for n in _run_notes(results)]
     lines.append(_summary(results, show_hidden))
     seed = _seed_line(results)
     if seed:
@@ -145,6 +168,9 @@ def gradescope(results, notes=(), public_only=False):
         if r.get("error"):
             tests.append({"name": f"{prefix}: grading", "score": 0.0, "max_score": 0.0,
                           "output": r["error"], "visibility": "visible", "status": "failed"})
+        if _warning_text(r):
+            tests.append({"name": f"{prefix}: a note on your file", "score": 0.0, "max_score": 0.0,
+                          "output": _warning_text(r), "visibility": "visible"})
         for t in r["tests"]:
             tests.append({"name": f"{prefix}: {t['name']}", "score": t["score"], "max_score": t["max_score"],
                           "output": t["output"] if t["outcome"] != "passed" else "passed",
@@ -162,5 +188,6 @@ def gradescope(results, notes=(), public_only=False):
             "output": "\n".join(lines),
             "visibility": "visible", "stdout_visibility": "hidden",
             "extra_data": {"max_score": maximum, "seeds": seeds, "public_only": bool(public_only),
+                           "notes": _run_notes(results),
                            "missing": [r["exercise"] for r in results if r.get("missing")]},
             "tests": tests}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 import tempfile
 import zipfile
@@ -43,6 +44,9 @@ def collect(paths):
             raise SubmitError(str(exc)) from None
         explicit = not os.path.isdir(path)
         for key, full in part.found.items():
+            if not stat.S_ISREG(os.lstat(full).st_mode):
+                problems.append(f"{full}: a link or a special file, not a regular file; submit the file itself")
+                continue
             if key in combined.found and os.path.realpath(combined.found[key]) != os.path.realpath(full):
                 problems.append(f"two files for exercise {EXERCISES[key].number}: {combined.found[key]} and {full}")
             combined.found.setdefault(key, full)
@@ -53,7 +57,7 @@ def collect(paths):
                                 f"name it {EXERCISES[key].filename} (exactly) and put it at the top of the folder")
         for key, names in part.irregular.items():
             for name in names:
-                problems.append(f"{name}: a link or a folder, not a regular file; submit the file itself")
+                problems.append(f"{name}: a folder, not a file; submit the file itself")
         if explicit and part.unknown:
             problems.append(f"{path}: not an exercise file (expected one of {_expected()})")
         combined.unknown += [] if explicit else part.unknown
