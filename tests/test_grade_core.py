@@ -81,7 +81,7 @@ def test_stubs_score_zero_with_not_implemented(tmp_path):
 # (fixture, exercise, the tests that must fail, a phrase the feedback must contain)
 WRONG = [
     ("ex03_overwrite", "ex03",
-     {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1 (35 at x = 17)",
+     {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1",
       "x * x and x + x use x twice in one operation",
       "backward() on a graph with shared nodes matches central differences"},
      "overwritten (=) where it must be accumulated (+=)"),
@@ -96,10 +96,10 @@ WRONG = [
       "db = dH ⊙ relu'(W x + b)"},
      "the relu derivative is missing"),
     ("ex05_missing_unbroadcast", "ex05",
-     {"the VJPs of a + b when b is broadcast", "adlib.grad through your primitives gives the right gradients"},
+     {"the VJPs of a + b when b is broadcast", "your rules, registered with defvjp, chain into the right gradients"},
      "missing unbroadcast"),
     ("ex05_wrong_reduction", "ex05",
-     {"the VJP of a sum over one axis", "adlib.grad through your primitives gives the right gradients"},
+     {"the VJP of a sum over one axis, for every axis (0, 1, 2, -1, -3)", "your rules, registered with defvjp, chain into the right gradients"},
      "wrong reduction"),
     ("ex06_sum_not_mean", "ex06",
      {"the gradient for W1", "the gradient for b1", "the gradient for w2", "the gradient for b2",

@@ -133,7 +133,7 @@ def plan(path):
         result = Plan(EXERCISES)
         for name in sorted(os.listdir(path)):
             full = os.path.join(path, name)
-            if _is_folder(full):
+            if _is_folder(full) and name not in expected_names():
                 if name.startswith(".") or name in ("__pycache__", "__MACOSX"):
                     continue
                 for inner in sorted(os.listdir(full)):

@@ -10,30 +10,13 @@ import numpy as np
 import pytest
 
 from adlib.grade.expect import Mistake, close
-from adlib.grade.sandbox import InvalidSubmission, StudentFailure
+from adlib.grade.probes.ex03 import dag as _dag
+from adlib.grade.sandbox import StudentFailure
 
 pytestmark = pytest.mark.ex03
 
 OVERWRITE = ("the gradient was overwritten (=) where it must be accumulated (+=): "
              "a value used twice must add up the gradient from each use")
-
-
-def _own(m):
-    if getattr(m.Value, "__module__", None) != m.__name__:
-        raise InvalidSubmission("Value must be your own class, defined in your file")
-    return m.Value
-
-
-def _local(op, a, b, g):
-    """A probe: z = op(x, w), set z.grad = g, call z._backward() once, return the input grads."""
-    def probe(m):
-        V = _own(m)
-        x, w = V(a), V(b)
-        z = op(x, w)
-        z.grad = g
-        z._backward()
-        return float(x.grad), float(w.grad)
-    return probe
 
 
 def _inputs(rng):
@@ -43,6 +26,20 @@ def _inputs(rng):
     return a, b, g
 
 
+ORDER = ("backward() runs the _backward closures in the wrong order: reverse the topological order, so "
+         "that a node passes its gradient back only after every node that uses it has passed back its share")
+
+
+def _blame(student, rng):
+    """OVERWRITE or ORDER: a chain that uses each value once tells the two mistakes apart."""
+    x0, a, b, c = (float(v) for v in rng.uniform(0.5, 2, 4))
+    try:
+        got = student.call("chain", x0, a, b, c)
+    except StudentFailure:
+        return OVERWRITE
+    return OVERWRITE if np.isclose(got, a * c, rtol=1e-9) else ORDER
+
+
 IGNORED = "the rule ignores out.grad, the upstream gradient: multiply by it (the chain rule)"
 
 
@@ -50,7 +47,7 @@ IGNORED = "the rule ignores out.grad, the upstream gradient: multiply by it (the
 def test_add_rule(student, rng):
     """the backward rule of a + b"""
     a, b, g = _inputs(rng)
-    gx, gw = student.call(_local(lambda x, w: x + w, a, b, g))
+    gx, gw = student.call("local", "add", a, b, g)
     close(gx, g, "x.grad after z = x + w", mistakes=[(1.0, IGNORED)])
     close(gw, g, "w.grad after z = x + w", mistakes=[(1.0, IGNORED)])
 
@@ -59,7 +56,7 @@ def test_add_rule(student, rng):
 def test_mul_rule(student, rng):
     """the backward rule of a * b"""
     a, b, g = _inputs(rng)
-    gx, gw = student.call(_local(lambda x, w: x * w, a, b, g))
+    gx, gw = student.call("local", "mul", a, b, g)
     close(gx, b * g, f"x.grad after z = x * w (x = {a:.4g}, w = {b:.4g}, z.grad = {g:.4g})", mistakes=[
         (a * g, "∂(x·w)/∂x is w, not x (the factors are swapped)"), (b, IGNORED)])
     close(gw, a * g, f"w.grad after z = x * w (x = {a:.4g}, w = {b:.4g}, z.grad = {g:.4g})", mistakes=[
@@ -72,7 +69,7 @@ def test_pow_rule(student, rng):
     a, _, g = _inputs(rng)
     a = abs(a)
     n = float(rng.choice([2.0, 3.0, -1.0, 0.5, -2.0]))
-    gx, _ = student.call(_local(lambda x, w: x ** n, a, 0.0, g))
+    gx, _ = student.call("local", "pow", a, 0.0, g, n)
     close(gx, n * a ** (n - 1) * g, f"x.grad after z = x ** {n:g} (x = {a:.4g}, z.grad = {g:.4g})",
           mistakes=[(a ** (n - 1) * g, "the factor n is missing: ∂(x^n)/∂x = n·x^(n-1)"),
                     (n * a ** n * g, "the exponent should drop by one: ∂(x^n)/∂x = n·x^(n-1)"),
@@ -83,7 +80,7 @@ def test_pow_rule(student, rng):
 def test_exp_rule(student, rng):
     """the backward rule of exp(a)"""
     a, _, g = _inputs(rng)
-    gx, _ = student.call(_local(lambda x, w: x.exp(), a, 0.0, g))
+    gx, _ = student.call("local", "exp", a, 0.0, g)
     close(gx, math.exp(a) * g, f"x.grad after z = x.exp() (x = {a:.4g}, z.grad = {g:.4g})", mistakes=[
         (a * math.exp(a) * g, "the derivative of exp multiplied by its input: d/dx exp(x) = exp(x), "
                               "not x·exp(x)"),
@@ -95,7 +92,7 @@ def test_tanh_rule(student, rng):
     """the backward rule of tanh(a)"""
     a, _, g = _inputs(rng)
     t = math.tanh(a)
-    gx, _ = student.call(_local(lambda x, w: x.tanh(), a, 0.0, g))
+    gx, _ = student.call("local", "tanh", a, 0.0, g)
     close(gx, (1 - t * t) * g, f"x.grad after z = x.tanh() (x = {a:.4g}, z.grad = {g:.4g})", mistakes=[
         ((1 + t * t) * g, "a sign error: d/dx tanh(x) = 1 - tanh(x)²"),
         ((1 - a * a) * g, "you used x² where tanh(x)² belongs: d/dx tanh(x) = 1 - tanh(x)²"),
@@ -107,8 +104,8 @@ def test_relu_rule(student, rng):
     """the backward rule of relu(a), for a > 0 and a < 0"""
     _, _, g = _inputs(rng)
     a = float(rng.uniform(0.3, 2))
-    pos, _ = student.call(_local(lambda x, w: x.relu(), a, 0.0, g))
-    neg, _ = student.call(_local(lambda x, w: x.relu(), -a, 0.0, g))
+    pos, _ = student.call("local", "relu", a, 0.0, g)
+    neg, _ = student.call("local", "relu", -a, 0.0, g)
     close(pos, g, f"x.grad after z = x.relu() at x = {a:.4g} > 0", mistakes=[(1.0, IGNORED)])
     close(neg, 0.0, f"x.grad after z = x.relu() at x = {-a:.4g} < 0",
           mistakes=[(g, "relu passes no gradient where its input is negative")])
@@ -119,32 +116,22 @@ def test_backward_seeds_one(student, rng):
     """backward() starts from out.grad = 1"""
     a, b, _ = _inputs(rng)
 
-    def probe(m):
-        V = _own(m)
-        x = V(a)
-        y = x * b
-        y.backward()
-        return float(y.grad), float(x.grad)
-    gy, gx = student.call(probe)
+    gy, gx = student.call("backward_seeds", a, b)
     close(gy, 1.0, "y.grad after y.backward()", mistakes=[(0.0, "backward() must set self.grad = 1 first")])
     close(gx, b, f"x.grad after y = x * {b:.4g}; y.backward()")
 
 
 @pytest.mark.points(2)
 def test_value_used_twice(student, rng):
-    """a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1 (35 at x = 17)"""
-    x0 = float(rng.choice([17.0, float(rng.uniform(-5, 5))]))
+    """a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1"""
+    # Never the worked example's x = 17 (dy/dx = 35): a hard-coded 35 must not pass.
+    x0 = float(rng.uniform(-5, 5))
 
-    def probe(m):
-        V = _own(m)
-        x = V(x0)
-        u = x + 1
-        y = x * u
-        y.backward()
-        return float(x.grad)
-    got = student.call(probe)
-    close(got, 2 * x0 + 1, f"dy/dx for u = x + 1, y = x·u at x = {x0:.4g}",
-          mistakes=[(x0, OVERWRITE), (x0 + 1, OVERWRITE)])
+    got = student.call("used_twice", x0)
+    if not np.isclose(got, 2 * x0 + 1, rtol=1e-6):
+        blame = _blame(student, rng)
+        close(got, 2 * x0 + 1, f"dy/dx for u = x + 1, y = x·u at x = {x0:.4g}",
+              mistakes=[(x0, blame), (x0 + 1, blame)])
 
 
 @pytest.mark.points(1)
@@ -152,26 +139,9 @@ def test_same_operand_twice(student, rng):
     """x * x and x + x use x twice in one operation"""
     x0 = float(rng.uniform(0.5, 3))
 
-    def probe(m):
-        V = _own(m)
-        x = V(x0)
-        (x * x).backward()
-        first = float(x.grad)
-        x2 = V(x0)
-        (x2 + x2).backward()
-        return first, float(x2.grad)
-    sq, twice = student.call(probe)
+    sq, twice = student.call("same_operand", x0)
     close(sq, 2 * x0, f"x.grad after (x * x).backward() at x = {x0:.4g}", mistakes=[(x0, OVERWRITE)])
     close(twice, 2.0, "x.grad after (x + x).backward()", mistakes=[(1.0, OVERWRITE)])
-
-
-def _dag(x, w, b):
-    """A graph where values feed several others; only + and *, so that a wrong
-    rule for exp, tanh or ** loses only its own test."""
-    a = x * w + b
-    c = a * a + x * 2
-    d = c * a + w
-    return d * c + a * b * 3 + d
 
 
 @pytest.mark.points(2)
@@ -179,13 +149,7 @@ def test_graph_order(student, rng):
     """backward() on a graph with shared nodes matches central differences"""
     x0, w0, b0 = (float(v) for v in rng.uniform(-1, 1, 3))
 
-    def probe(m):
-        V = _own(m)
-        x, w, b = V(x0), V(w0), V(b0)
-        y = _dag(x, w, b)
-        y.backward()
-        return [float(x.grad), float(w.grad), float(b.grad)]
-    got = student.call(probe)
+    got = student.call("graph", x0, w0, b0)
     h = 1e-6
     want = [(_dag(x0 + h, w0, b0) - _dag(x0 - h, w0, b0)) / (2 * h),
             (_dag(x0, w0 + h, b0) - _dag(x0, w0 - h, b0)) / (2 * h),
@@ -193,6 +157,8 @@ def test_graph_order(student, rng):
     try:
         close(got, want, "[x.grad, w.grad, b.grad] on a graph with shared nodes", rtol=1e-5, atol=1e-6)
     except Mistake as mistake:
+        if _blame(student, rng) == ORDER:
+            raise Mistake(f"{mistake} It looks like {ORDER}.") from None
         raise Mistake(f"{mistake} Several values here are used more than once: check that each "
                       "_backward adds (+=) to the gradients, and that backward() runs a node's "
                       "_backward only after every node that uses it.") from None
@@ -206,16 +172,8 @@ def test_deep_chain(student, rng):
     # docstring set below, to show DEPTH
     ks = rng.uniform(0.9995, 1.0005, DEPTH)
 
-    def probe(m):
-        V = _own(m)
-        x = V(1.5)
-        v = x
-        for k in ks:
-            v = v * float(k)
-        v.backward()
-        return float(x.grad)
     try:
-        got = student.call(probe)
+        got = student.call("deep_chain", ks)
     except StudentFailure as failure:
         if "RecursionError" in failure.message or failure.kind == "crash":
             raise Mistake(f"backward() failed on a chain {DEPTH:,} operations deep ({failure.message}): "

@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 
 from adlib.grade.expect import Mistake, as_array, close, matches
-from adlib.grade.sandbox import InvalidSubmission
+from adlib.grade.sandbox import StudentFailure
 
 pytestmark = pytest.mark.ex05
 
 REDUCTION = ("the rule is right only when the upstream gradient g is all ones: it must use the values "
              "of g, not just their count or shape (a wrong reduction)")
+AXIS = ("re-insert the summed axis before copying g along it: np.expand_dims(g, axis) has a 1 where the "
+        "axis was, so it broadcasts to x's shape for every axis, not only axis 0")
 UNBROADCAST = ("the gradient has the broadcast result's shape {big}; sum it back to the input's shape "
                "{small} (a missing unbroadcast)")
 
@@ -24,13 +26,7 @@ def _upstream(rng, shape):
 
 def _call_rule(student, rule, g, ans, *inputs):
     """The student's rule on (g, ans, *inputs) and on (ones, ans, *inputs)."""
-    ones = np.ones_like(g)
-
-    def probe(m):
-        fn = getattr(m, rule)
-        return (fn(g.copy(), ans.copy() if hasattr(ans, "copy") else ans, *[np.copy(i) if isinstance(i, np.ndarray) else i for i in inputs]),
-                fn(ones, ans.copy() if hasattr(ans, "copy") else ans, *[np.copy(i) if isinstance(i, np.ndarray) else i for i in inputs]))
-    return student.call(probe)
+    return student.call("rule", rule, g, ans, *inputs)
 
 
 def _check_rule(got_pair, want_fn, g, what, mistakes=(), shape_hint=None):
@@ -50,11 +46,7 @@ def test_unbroadcast(student, rng):
     n, m, k = (int(v) for v in rng.integers(2, 5, 3))
     cases = [((k, n, m), (m,)), ((n, m), (n, 1)), ((n, m), ()), ((k, n, m), (n, 1)), ((n, m), (n, m))]
     gs = [_upstream(rng, big) for big, _ in cases]
-    def probe(mod):
-        if getattr(mod.unbroadcast, "__module__", None) != mod.__name__:
-            raise InvalidSubmission("unbroadcast must be your own function, not adlib's")
-        return [mod.unbroadcast(g.copy(), small) for g, (_, small) in zip(gs, cases)]
-    got = student.call(probe)
+    got = student.call("unbroadcast", gs, [list(small) for _, small in cases])
     for g, (big, small), mine in zip(gs, cases, got):
         want = g
         while want.ndim > len(small):
@@ -84,15 +76,21 @@ def test_matmul(student, rng):
 
 @pytest.mark.points(2)
 def test_sum_axis(student, rng):
-    """the VJP of a sum over one axis"""
-    shape = tuple(int(v) for v in rng.integers(2, 5, int(rng.integers(2, 4))))
-    axis = int(rng.integers(0, len(shape)))
+    """the VJP of a sum over one axis, for every axis (0, 1, 2, -1, -3)"""
+    shape = tuple(int(v) for v in rng.permutation([2, 3, 4]))   # distinct lengths: a wrong axis shows
     x = rng.normal(size=shape)
-    ans = x.sum(axis=axis)
-    g = _upstream(rng, ans.shape)
-    got = _call_rule(student, "sum_axis_vjp", g, ans, x, axis)
-    _check_rule(got, lambda g: np.broadcast_to(np.expand_dims(g, axis), shape), g,
-                f"sum_axis_vjp for x of shape {shape}, axis={axis}")
+    for axis in (0, 1, 2, -1, -3):
+        ans = x.sum(axis=axis)
+        g = _upstream(rng, ans.shape)
+        what = f"sum_axis_vjp for x of shape {shape}, axis={axis}"
+        try:
+            got = _call_rule(student, "sum_axis_vjp", g, ans, x, axis)
+        except StudentFailure as failure:
+            if failure.kind != "error":
+                raise
+            raise Mistake(f"{what} raised {failure.message}. {AXIS}") from None
+        _check_rule(got, lambda g: np.broadcast_to(np.expand_dims(g, axis), shape), g, what,
+                    shape_hint=AXIS)
 
 
 @pytest.mark.points(3)
@@ -147,43 +145,34 @@ def test_softmax(student, rng):
     got = _call_rule(student, "softmax_vjp", g, s, x)
     _check_rule(got, lambda g: s * (g - (g * s).sum(axis=-1, keepdims=True)), g,
                 f"softmax_vjp for x of shape {x.shape}",
-                mistakes=[(g * s * (1 - s), "you used only the diagonal of the Jacobian, s(1 - s); "
+                mistakes=[(g * s, "the softmax VJP is missing its subtraction term: s ⊙ g - s ⊙ (Σ_j g_j s_j); "
+                                   "each output depends on every input: s ⊙ (g - Σ g s)"),
+                          (g * s * (1 - s), "you used only the diagonal of the Jacobian, s(1 - s); "
                                             "each output depends on every input: s ⊙ (g - Σ g s)")])
 
 
-def _loss(m, A, B, b, w, np_):
-    Z = m.add(m.matmul(A, B), b) if m is not None else A @ B + b
-    if m is not None:
-        lse, sm, sa = m.logsumexp(Z), m.softmax(Z), (lambda v: m.sum_axis(v, 0))
-    else:
-        lse = np.log(np.exp(Z).sum(axis=-1))
-        sm, sa = _softmax(Z), (lambda v: v.sum(axis=0))
-    return np_.sum(lse * w[0]) + np_.sum(sa(sm * w[1]) * w[2])
+def _loss(A, B, b, w):
+    Z = A @ B + b
+    lse = np.log(np.exp(Z).sum(axis=-1))
+    return np.sum(lse * w[0]) + np.sum((_softmax(Z) * w[1]).sum(axis=0) * w[2])
 
 
 @pytest.mark.points(2)
 def test_registered_with_defvjp(student, rng):
-    """adlib.grad through your primitives gives the right gradients"""
+    """your rules, registered with defvjp, chain into the right gradients"""
     n, k, m = (int(v) for v in rng.integers(2, 5, 3))
     A, B, b = rng.normal(size=(n, k)), rng.normal(size=(k, m)), rng.normal(size=(m,))
     w = [rng.normal(size=n), rng.normal(size=(n, m)), rng.normal(size=m)]
 
-    def probe(mod):
-        import adlib
-        for name in ("matmul", "add", "sum_axis", "logsumexp", "softmax"):
-            if not callable(getattr(mod, name, None)) or type(getattr(mod, name)).__module__ == "builtins":
-                raise InvalidSubmission(f"{name} must stay an adlib.primitive")
-        grads = adlib.grad(lambda A, B, b: _loss(mod, A, B, b, w, adlib.numpy), argnum=(0, 1, 2))(A, B, b)
-        return list(grads)
-    got = student.call(probe)
+    got = student.call("chained", A, B, b, *w)
     h = 1e-6
     for name, arr, i in (("A", A, 0), ("B", B, 1), ("b", b, 2)):
         want = np.zeros_like(arr)
         for idx in np.ndindex(arr.shape):
             args = [A.copy(), B.copy(), b.copy()]
             args[i][idx] += h
-            up = _loss(None, *args, w, np)
+            up = _loss(*args, w)
             args[i][idx] -= 2 * h
-            want[idx] = (up - _loss(None, *args, w, np)) / (2 * h)
-        close(got[i], want, f"adlib.grad of a loss built from your primitives, with respect to {name}",
+            want[idx] = (up - _loss(*args, w)) / (2 * h)
+        close(got[i], want, f"the gradient of a loss built from your primitives, with respect to {name}",
               rtol=1e-5, atol=1e-6)

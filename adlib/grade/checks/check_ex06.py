@@ -17,6 +17,12 @@ def moons(n, seed, noise=0.1):
     return np.asarray(X, dtype=float), ((np.asarray(labels) + 1) // 2).astype(float)
 
 
+def _turned(data, angle, swap):
+    X, y = data
+    c, s = np.cos(angle), np.sin(angle)
+    return X @ np.array([[c, s], [-s, c]]), (1 - y if swap else y)
+
+
 def _params(rng, hidden):
     return {"W1": rng.normal(size=(hidden, 2)), "b1": rng.normal(size=hidden) * 0.5,
             "w2": rng.normal(size=hidden), "b2": float(rng.normal())}
@@ -42,15 +48,11 @@ def _setup(rng):
     return p, X, y
 
 
-def _copy(p):
-    return {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in p.items()}
-
-
 @pytest.mark.points(1)
 def test_forward(student, rng):
     """forward gives the logits z and the hidden activations A1"""
     p, X, y = _setup(rng)
-    got = student.call(lambda m: list(m.forward(_copy(p), X.copy())))
+    got = student.call("forward", p, X)
     if not isinstance(got, list) or len(got) != 2:
         raise Mistake("forward must return the pair (z, A1)")
     z, A1 = _forward(p, X)
@@ -63,8 +65,8 @@ def test_forward(student, rng):
 def test_loss(student, rng):
     """loss is the mean binary cross-entropy"""
     p, X, y = _setup(rng)
-    got = student.call(lambda m: float(m.loss(_copy(p), X.copy(), y.copy())))
-    z, _ = _forward(p, X)
+    z, A1 = _forward(p, X)
+    got = student.call("loss", p, X, y, [z, A1])
     per_point = np.logaddexp(0, z) - y * z
     close(got, per_point.mean(), "loss(params, X, y)", mistakes=[
         (per_point.sum(), "you summed over the points; the loss is their mean")])
@@ -72,10 +74,10 @@ def test_loss(student, rng):
 
 def _grad_test(student, rng, key):
     p, X, y = _setup(rng)
-    got = student.call(lambda m: dict(m.gradients(_copy(p), X.copy(), y.copy())))
+    want, z, A1 = _reference(p, X, y)
+    got = student.call("gradients", p, X, y, [z, A1])
     if not isinstance(got, dict) or key not in got:
         raise Mistake(f"gradients must return a dict with the keys {list(KEYS)}")
-    want, z, A1 = _reference(p, X, y)
     n = X.shape[0]
     mistakes = [(want[key] * n, "the gradient is n times too large: the loss is a mean, so dz = "
                                 "(sigmoid(z) - y) / n"),
@@ -120,16 +122,23 @@ def test_grad_b2(student, rng):
 @pytest.mark.points(3)
 def test_train(student, rng):
     # docstring set below, to show TARGET
-    X, y = moons(200, rng.integers(2 ** 31))
-    got = student.call(lambda m: dict(m.train(X.copy(), y.copy())))
+    # Fresh data, turned by a random angle and with the labels swapped half the time: weights
+    # trained beforehand on the usual moons and pasted into the file do not fit it.
+    angle, swap = float(rng.uniform(np.pi / 4, 7 * np.pi / 4)), bool(rng.integers(2))
+    X, y = _turned(moons(200, rng.integers(2 ** 31)), angle, swap)
+    got, initial = student.call("train", X, y)
     if not isinstance(got, dict) or any(k not in got for k in KEYS):
         raise Mistake(f"train must return the params dict with the keys {list(KEYS)}")
     p = {k: as_array(got[k], f"the trained {k}") for k in KEYS}
     h = p["W1"].shape[0] if p["W1"].ndim == 2 else -1
     if p["W1"].shape != (h, 2) or p["b1"].shape != (h,) or p["w2"].shape != (h,) or p["b2"].size != 1:
         raise Mistake("the trained params have the wrong shapes: W1 (h, 2), b1 (h,), w2 (h,), b2 a number")
+    if isinstance(initial, dict) and all(k in initial for k in KEYS) and all(
+            np.shape(initial[k]) == p[k].shape and np.allclose(initial[k], p[k]) for k in KEYS):
+        raise Mistake("train returned the initial weights unchanged: it never keeps its update "
+                      "(assign it: params[k] = params[k] - lr * grads[k])")
     p["b2"] = float(p["b2"])
-    X_test, y_test = moons(400, rng.integers(2 ** 31))
+    X_test, y_test = _turned(moons(400, rng.integers(2 ** 31)), angle, swap)
     z, _ = _forward(p, X_test)
     accuracy = float(np.mean((z > 0) == (y_test == 1)))
     if not accuracy >= TARGET:
