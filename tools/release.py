@@ -193,8 +193,9 @@ cd "$(dirname "$0")"
 export PIP_BREAK_SYSTEM_PACKAGES=1        # Debian/Ubuntu images whose python3 refuses pip otherwise
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 python3 -m pip install ".[grader]"
-# The hidden checks are read by the grader only: student code, run as another user, cannot read them.
-chmod -R go-rwx grading
+# adlib is installed in site-packages; this folder (hidden checks included) is read by the grader
+# only, which runs as root: student code, run as a user of its own, cannot read it.
+chmod -R go-rwx .
 python3 -c "import adlib.grade, pytest; print('adlib', adlib.grade.__name__, 'installed')"
 """
 
@@ -207,6 +208,7 @@ ROOT="${AUTOGRADER_ROOT:-/autograder}"
 RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
+chmod -R go-rwx "$ROOT/source" 2>/dev/null || true   # the hidden checks stay the grader's own
 python3 -m adlib.grade "$ROOT/submission" --hidden "$ROOT/source/grading/hidden" --json "$RESULTS"
 status=$?
 if [ ! -s "$RESULTS" ]; then

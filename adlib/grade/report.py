@@ -80,9 +80,9 @@ def _warning_text(r):
     w = r.get("import_warning")
     if not w:
         return None
-    if isinstance(w, dict):
-        return "\n".join(str(w[k]) for k in ("message", "traceback") if w.get(k))
-    return str(w)
+    text = "\n".join(str(w[k]) for k in ("message", "traceback") if w.get(k)) if isinstance(w, dict) else str(w)
+    return ("your file raised when imported, after its functions were defined; the tests ran with what "
+            "was defined:\n" + text)
 
 
 def _run_notes(results):
@@ -179,6 +179,7 @@ def gradescope(results, notes=(), public_only=False):
     seeds = sorted({r["seed"] for r in results if r.get("seed") is not None and r.get("file")})
     lines = [PUBLIC_ONLY] if public_only else []
     lines += [f"Note: {n}" for n in notes]
+    lines += [f"About this run: {n}" for n in _run_notes(results)]
     lines.append(_summary(results, hidden_shown=False))
     if seeds:
         lines.append(f"Random seed {seeds[0]}.")
