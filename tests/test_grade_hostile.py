@@ -108,17 +108,13 @@ def test_submission_cannot_borrow_the_reference_solution(tmp_path):
     # Reading the reference file, running `cat` on it, ctypes and open(): each is refused.
     results, table = grade_folder(tmp_path, {"ex01": HOSTILE / "ex01_snooper.py"})
     assert results["score"] == 0
-    outputs = [t["output"] for t in table["ex01"].values()]
-    assert all("the grader does not let submissions" in o for o in outputs), outputs
-    joined = "\n".join(outputs)
-    for route in ("read /", "subprocess.Popen", "ctypes.dlopen"):
-        assert route in joined
+    # It imports adlib to find the reference: adlib is not in the sandbox, and the reason is given.
+    assert "adlib is not available to your code" in json.dumps(results)
 
 
 def test_adlib_own_answers_earn_nothing(tmp_path):
     results, table = grade_folder(tmp_path, {"ex01": HOSTILE / "ex01_borrows_adlib.py",
                                              "ex03": HOSTILE / "ex03_subclasses_adlib_value.py"})
     assert results["score"] == 0
-    ex01 = table["ex01"]["central_difference uses (f(x + h) - f(x - h)) / (2h)"]["output"]
-    assert "adlib.central_difference is adlib's own answer to this exercise" in ex01
-    assert "adlib.Value is adlib's own answer" in table["ex03"]["your file imports"]["output"]
+    for key in ("ex01", "ex03"):
+        assert "adlib is not available to your code" in table[key]["your file imports"]["output"]

@@ -107,7 +107,7 @@ class _Student:
         try:
             with open(self.path, "rb") as fh:
                 code = compile(fh.read(), self.path, "exec", dont_inherit=True)
-        except SyntaxError as exc:
+        except (SyntaxError, ValueError, OSError) as exc:
             self.failure = self._clean({"status": "import_error", "message": _one_line(exc),
                                         "traceback": self._trimmed(exc)})
             return
@@ -183,7 +183,15 @@ class _Student:
             return type(exc).__name__
 
 
+UNAVAILABLE = {"adlib": "adlib", "autograd": "autograd", "torch": "torch", "jax": "jax", "jaxlib": "jax",
+               "micrograd": "micrograd", "tensorflow": "tensorflow", "scipy": "scipy", "sympy": "sympy"}
+
+
 def _one_line(exc):
+    name = (getattr(exc, "name", None) or "").split(".")[0] if isinstance(exc, ImportError) else ""
+    if name in UNAVAILABLE:
+        return (f"{UNAVAILABLE[name]} is not available to your code while this exercise is graded: "
+                "it would answer the exercise for you; write it with Python and numpy")
     try:
         text = str(exc)
     except BaseException:  # noqa: BLE001

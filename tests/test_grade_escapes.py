@@ -1,0 +1,202 @@
+"""Issue 12's escapes and gaming routes: each one is tried here, and none may earn a point or leave a trace.
+
+Each submission is written from a fixture in grade_fixtures/hostile/ with the real paths of this
+machine filled in (@ROOT@: the repository, @TMP@: a folder outside the sandbox)."""
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from adlib.grade.cli import main
+from adlib.grade.exercises import EXERCISES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "grade_fixtures"))
+from mistakes import wrong_solution  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "exercises" / "source"
+HOSTILE = Path(__file__).resolve().parent / "grade_fixtures" / "hostile"
+
+
+def submit(tmp_path, key, text, *extra):
+    """Grade one file with the given text; return (results.json, {test name: entry})."""
+    folder = tmp_path / "submission"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / EXERCISES[key].filename).write_text(text)
+    out = tmp_path / "results.json"
+    assert main([str(folder), "--json", str(out), "--timeout", "3", *extra]) == 0
+    results = json.loads(out.read_text())
+    return results, {t["name"].split(": ", 1)[1]: t for t in results["tests"]}
+
+
+def fixture(name, outside, **more):
+    text = (HOSTILE / name).read_text().replace("@ROOT@", str(ROOT)).replace("@TMP@", str(outside))
+    for key, value in more.items():
+        text = text.replace(f"@{key}@", str(value))
+    return text
+
+
+def test_dir_fd_relative_open_reads_and_writes_nothing_outside(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    results, _ = submit(tmp_path, "ex01", fixture("ex01_dir_fd.py", outside))
+    assert results["score"] == 0
+    assert list(outside.iterdir()) == []
+
+
+def _sleepers():
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            if b"987.654" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def test_processes_started_with_a_fresh_posixsubprocess_do_not_outlive_grading(tmp_path):
+    try:
+        submit(tmp_path, "ex01", fixture("ex01_outlives_grading.py", tmp_path))
+        time.sleep(2.5)   # the fleeing chain settles into `sleep 987.654` after 1.5 s
+        assert _sleepers() == []
+    finally:
+        for pid in _sleepers():
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_mknod_mkfifo_and_sqlite3_create_nothing_outside(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.chmod(outside, 0o777)   # even a folder anyone may write to stays out of reach
+    submit(tmp_path, "ex01", fixture("ex01_files_outside.py", outside))
+    assert list(outside.iterdir()) == []
+
+
+def test_a_symlinked_submission_gets_zero_and_its_target_stays_out_of_the_report(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "ex01_finite_differences.py").symlink_to(SOURCE / "ex01_finite_differences.py")
+    out = tmp_path / "results.json"
+    assert main([str(folder), "--json", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == 0
+    text = json.dumps(results)
+    assert "symbolic link" in text
+    assert "BEGIN SOLUTION" not in text and "np.cbrt(eps)" not in text
+
+
+@pytest.mark.parametrize("kind", ["fifo", "latin-1", "nul"])
+def test_a_fifo_or_a_file_that_is_not_utf8_python_gets_a_clear_zero(tmp_path, kind):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    target = folder / "ex01_finite_differences.py"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.write_bytes(b"x = '\xe9'\n" if kind == "latin-1" else b"x = 1\0\n")
+    out = tmp_path / "results.json"
+    assert main([str(folder), "--json", str(out)]) == 0
+    results = json.loads(out.read_text())
+    assert results["score"] == 0
+    phrase = {"fifo": "FIFO", "latin-1": "not UTF-8", "nul": "NUL byte"}[kind]
+    assert phrase in json.dumps(results)
+
+
+def test_hidden_checks_reference_and_grader_internals_are_out_of_reach(tmp_path):
+    results, _ = submit(tmp_path, "ex06", fixture("ex06_reads_instructor_files.py", tmp_path))
+    assert results["score"] == 0
+
+
+def test_autograd_cannot_answer_exercise_6(tmp_path):
+    results, tests = submit(tmp_path, "ex06", (HOSTILE / "ex06_autograd.py").read_text())
+    assert results["score"] == 0
+    assert "autograd is not available to your code" in json.dumps(results)
+
+
+def test_adlib_source_executed_and_relabelled_is_not_the_students_value(tmp_path):
+    results, _ = submit(tmp_path, "ex03", fixture("ex03_exec_adlib_source.py", tmp_path))
+    assert results["score"] == 0
+
+
+def test_exercise_5_cannot_be_answered_by_adlib_vjp(tmp_path):
+    results, _ = submit(tmp_path, "ex05", (HOSTILE / "ex05_adlib_vjp.py").read_text())
+    assert results["score"] == 0
+
+
+def test_no_secret_from_proc_and_no_network(tmp_path, monkeypatch):
+    monkeypatch.setenv("ADLIB_TEST_SECRET", "hunter2-in-the-graders-environment")
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(5)
+    server.settimeout(0.2)
+    received = []
+
+    def accept():
+        end = time.time() + 30
+        while time.time() < end and not received:
+            try:
+                conn, _ = server.accept()
+                received.append(conn.recv(1000))
+            except OSError:
+                pass
+    listener = threading.Thread(target=accept, daemon=True)
+    listener.start()
+    results, _ = submit(tmp_path, "ex01", fixture("ex01_secrets_and_network.py", tmp_path,
+                                                  PORT=server.getsockname()[1]))
+    received.append(None)
+    listener.join(2)
+    server.close()
+    assert "hunter2" not in json.dumps(results)
+    assert received == [None]
+
+
+def test_hard_coding_the_worked_example_never_passes(tmp_path):
+    key, text = wrong_solution("ex03_overwrite")
+    text = text.replace("        self.grad = 1.0\n        for node in reversed(order):\n            node._backward()",
+                        "        for node in order:\n            node.grad = 35.0   # the worked example's answer")
+    for seed in ("1", "2", "3"):
+        _, tests = submit(tmp_path / seed, key, text, "--seed", seed)
+        assert tests["a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1"]["score"] == 0
+
+
+def test_sum_rule_without_the_axis_fails_every_time(tmp_path):
+    text = (SOURCE / "ex05_vjp_rules.py").read_text().replace(
+        "return np.broadcast_to(np.expand_dims(g, axis), x.shape).astype(float)",
+        "return np.broadcast_to(g, x.shape).astype(float)   # right only for axis 0")
+    for seed in ("1", "2", "3"):
+        _, tests = submit(tmp_path / seed, "ex05", text, "--seed", seed)
+        test = tests["the VJP of a sum over one axis, for every axis (0, 1, 2, -1, -3)"]
+        assert test["score"] == 0 and "re-insert the summed axis" in test["output"]
+
+
+def test_pasted_pretrained_weights_do_not_pass_train(tmp_path):
+    from adlib.datasets import make_moons
+    namespace = {}
+    exec((SOURCE / "ex06_mlp_backprop.py").read_text(), namespace)
+    X, labels = make_moons(400, noise=0.1, seed=5)
+    trained = namespace["train"](X, (labels + 1) // 2)
+    literal = {k: np.asarray(v).tolist() for k, v in trained.items()}
+    text = (SOURCE / "ex06_mlp_backprop.py").read_text().replace(
+        '    """Gradient descent (with momentum if you like) from init_params; return the trained params."""',
+        '    """Pasted weights."""\n    return {k: np.array(v) for k, v in PRETRAINED.items()}') + f"\nPRETRAINED = {literal!r}\n"
+    _, tests = submit(tmp_path, "ex06", text)
+    assert tests["train reaches 95% accuracy on fresh two-moons data"]["score"] == 0
+
+
+def test_a_self_check_left_at_the_bottom_costs_nothing(tmp_path):
+    text = (SOURCE / "ex02_dual_numbers.py").read_text() + (
+        "\nprint(derivative(lambda t: t * t, 3.0))\n"
+        "assert derivative(lambda t: t * t, 3.0) == 7.0, 'my own check'\n"
+        "if __name__ == '__main__':\n    raise SystemExit('not when graded')\n")
+    results, tests = submit(tmp_path, "ex02", text)
+    mine = [t for t in results["tests"] if t["name"].startswith("Exercise 2:") and t["max_score"] > 0]
+    assert mine and all(t["score"] == t["max_score"] for t in mine)
