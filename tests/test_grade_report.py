@@ -173,3 +173,25 @@ def test_misnamed_and_missing_files_are_zero_of_their_maximum(tmp_path):
 def report_max(report, key):
     e = EXERCISES[key]
     return e.public_points if report["extra_data"]["public_only"] else e.max_points
+
+
+def test_hidden_files_duplicates_and_many_files_are_reported_sensibly(tmp_path):
+    (tmp_path / "._ex01_finite_differences.py").write_bytes(b"\0\5\26\7")   # macOS resource fork
+    (tmp_path / ".DS_Store").write_bytes(b"\0")
+    (tmp_path / "ex01_finite_differences.py").write_text("x = 1\n")
+    (tmp_path / "ex01_finite_differences (1).py").write_text("x = 2\n")
+    for i in range(25):
+        (tmp_path / f"scratch{i:02d}.txt").write_text("\n")
+    p = plan(tmp_path)
+    assert set(p.found) == {"ex01"} and p.misnamed == {"ex01": ["ex01_finite_differences (1).py"]}
+    notes = p.notes()
+    assert any("also submitted for exercise 1, ignored: 'ex01_finite_differences (1).py'" in n for n in notes)
+    assert any(n.endswith("and 15 more") for n in notes)
+    assert not any("._ex01" in n or "DS_Store" in n for n in notes)
+
+
+def test_a_file_name_cannot_forge_report_lines(tmp_path):
+    (tmp_path / "x\nTotal: 79 points.py").write_text("x = 1\n")
+    results = complete([], plan(tmp_path))
+    output = gradescope(results, notes=plan(tmp_path).notes())["output"]
+    assert "Total: 79" in output and "\nTotal: 79" not in output

@@ -246,13 +246,22 @@ def _uncommitted(root=ROOT):
 def release(out):
     """Build OUT/student/ and OUT/autograder.zip from HEAD; return a short summary."""
     out = _check_out(out)
+    created = not out.exists()
+    student, zip_path = out / "student", out / "autograder.zip"
     with tempfile.TemporaryDirectory(prefix="adlib-release-") as tmp:
         root = Path(tmp)
         files = snapshot(root)
         out.mkdir(parents=True, exist_ok=True)
-        student = out / "student"
-        dropped = build_student(root, files, student)
-        shipped = build_autograder(root, files, out / "autograder.zip")
+        try:
+            dropped = build_student(root, files, student)
+            shipped = build_autograder(root, files, zip_path)
+        except BaseException:
+            # OUT was new or empty: what is in it now is only this failed build's.
+            shutil.rmtree(student, ignore_errors=True)
+            zip_path.unlink(missing_ok=True)
+            if created:
+                out.rmdir()
+            raise
     lines = [f"{student}: {len(files) - len(dropped)} files for students",
              f"  kept back: {len(dropped)} files (" + ", ".join(sorted({w for w in dropped.values()})) + ")",
              f"{out / 'autograder.zip'}: {len(shipped)} files; upload it as the assignment's autograder "

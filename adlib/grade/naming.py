@@ -83,19 +83,29 @@ class Plan:
             return f"{names} is a folder, not a file, so it was not graded; submit the file {want} itself"
         if key in self.misnamed:
             names = ", ".join(repr(n) for n in self.misnamed[key])
+            fix = (f"put it at the top of your submission, not in a folder, named {want}"
+                   if any("/" in n for n in self.misnamed[key]) else f"rename it to {want}")
             return (f"no file named {want} was submitted; {names} is probably meant for exercise "
-                    f"{exercise.number} but was not graded: rename it to {want} (names must match exactly)")
+                    f"{exercise.number} but was not graded: {fix} (names must match exactly)")
         return f"no file named {want} was submitted (expected for exercise {exercise.number}: {exercise.title})"
 
     def notes(self, missing=True):
         """One line per exercise without a gradable file (unless ``missing=False``), then the
         unrecognised files."""
         lines = [self.note(k) for k in self.missing] if missing else []
+        for key, names in self.misnamed.items():
+            if key in self.found:
+                lines.append(f"also submitted for exercise {EXERCISES[key].number}, ignored: "
+                             + ", ".join(repr(n) for n in names) + f" (graded: {EXERCISES[key].filename})")
         if self.unknown:
-            lines.append("not an exercise file, ignored: " + ", ".join(repr(n) for n in self.unknown))
+            shown = ", ".join(repr(n) for n in self.unknown[:10])
+            more = f" and {len(self.unknown) - 10} more" if len(self.unknown) > 10 else ""
+            lines.append(f"not an exercise file, ignored: {shown}{more}")
         return lines
 
     def _add(self, name, full, depth_prefix=""):
+        if name.startswith("."):
+            return   # hidden files (macOS's ._ex01_... copies, .DS_Store) are never exercises
         shown = depth_prefix + name
         exercise = next((e for e in EXERCISES.values() if e.filename == name), None)
         folder = _is_folder(full)
