@@ -225,3 +225,25 @@ def test_release_refuses_an_unsafe_out(tmp_path, capsys):
     assert release.main([str(ROOT.parent)]) == 1
     assert not (ROOT / "build-here").exists()
     assert release.main([]) == 2
+
+
+def test_a_leaking_file_stops_the_build(tmp_path):
+    """A file that carries a reference solution's code (here a note pasted from it) is refused,
+    however it is named; a notebook carrying a solution marker too."""
+    root = tmp_path / "repo"
+    for name in ("exercises/source/ex03_backprop_value.py", "exercises/ex03_backprop_value.py"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, root / name)
+    (_, block), = [(i, b) for i, b in enumerate(release.solution_blocks(root)["ex03_backprop_value.py"])
+                   if len(b) >= 3][:1]
+    (root / "docs").mkdir()
+    (root / "docs" / "hints.md").write_text("Try this:\n" + "\n".join("    " + line for line in block[:3]) + "\n")
+    files = ["exercises/source/ex03_backprop_value.py", "exercises/ex03_backprop_value.py", "docs/hints.md"]
+    with pytest.raises(release.ReleaseError, match="docs/hints.md: 3 lines of solution block"):
+        release.build_student(root, files, tmp_path / "student")
+    (root / "docs" / "hints.md").write_text("nothing here\n")
+    (root / "nb.ipynb").write_text(json.dumps({"cells": [{"source": ["### BEGIN ", "SOLUTION\n"]}]}))
+    with pytest.raises(release.ReleaseError, match="nb.ipynb: the marker 'BEGIN SOLUTION'"):
+        release.build_student(root, files + ["nb.ipynb"], tmp_path / "student2")
+    assert release.build_student(root, files, tmp_path / "student3") == {
+        "exercises/source/ex03_backprop_value.py": "the reference solutions"}
