@@ -45,8 +45,8 @@ INSTRUCTOR_ONLY = [
     ("NOTES*", "notes between developers"),
 ]
 # A test needs instructor material when it names it; a test may also say so itself.
-INSTRUCTOR_TEST = re.compile(r"exercises\W{1,8}source|grade_fixtures|\bgrading\W{1,4}hidden|"
-                             r"find_hidden|make_student|tools\W{1,4}release|release: instructor-only")
+INSTRUCTOR_TEST = re.compile(r"exercises\W{1,8}source|grade_fixtures|\bgrading\W{1,8}hidden|"
+                             r"find_hidden|make_student|tools\W{1,8}release|release: instructor-only")
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION")
 # The autograder carries what grading needs, nothing a student could reuse.
 AUTOGRADER = ["pyproject.toml", "README.md", "adlib/*", "grading/*"]
