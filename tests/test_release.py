@@ -247,3 +247,22 @@ def test_a_leaking_file_stops_the_build(tmp_path):
         release.build_student(root, files + ["nb.ipynb"], tmp_path / "student2")
     assert release.build_student(root, files, tmp_path / "student3") == {
         "exercises/source/ex03_backprop_value.py": "the reference solutions"}
+
+
+def test_run_autograder_writes_results_even_when_the_grader_fails(out, tmp_path):
+    """A broken installation still gives Gradescope a results.json: 0 points and a message."""
+    ag = tmp_path / "ag"
+    (ag / "submission").mkdir(parents=True)
+    with zipfile.ZipFile(out / "autograder.zip") as z:
+        (ag / "run_autograder").write_bytes(z.read("run_autograder"))
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "python3").write_text("#!/bin/sh\necho 'Traceback: no module adlib' >&2\nexit 1\n")
+    (fake / "python3").chmod(0o755)
+    proc = subprocess.run(["bash", str(ag / "run_autograder")], capture_output=True, text=True, cwd=ag,
+                          env=clean_env(AUTOGRADER_ROOT=str(ag), PATH=f"{fake}{os.pathsep}{os.environ['PATH']}"),
+                          timeout=60)
+    assert proc.returncode == 0
+    report = json.loads((ag / "results" / "results.json").read_text())
+    assert report["score"] == 0 and "could not grade this submission (exit code 1)" in report["output"]
+    assert report["visibility"] == "visible"
