@@ -47,6 +47,7 @@ def fixture(name, outside, **more):
 def test_dir_fd_relative_open_reads_and_writes_nothing_outside(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
+    os.chmod(outside, 0o777)   # writable by anyone: only the sandbox can keep the submission out
     results, _ = submit(tmp_path, "ex01", fixture("ex01_dir_fd.py", outside))
     assert results["score"] == 0
     assert list(outside.iterdir()) == []
