@@ -165,7 +165,7 @@ def gradescope(results, notes=(), public_only=False):
             tests.append({"name": f"{prefix}: your file imports", "score": 0.0, "max_score": 0.0,
                           "output": r["import_error"]["message"] + "\n" + (r["import_error"].get("traceback") or ""),
                           "visibility": "visible", "status": "failed"})
-        if r.get("error"):
+        if r.get("error") and not any(t["outcome"] == "not run" for t in r["tests"]):
             tests.append({"name": f"{prefix}: grading", "score": 0.0, "max_score": 0.0,
                           "output": r["error"], "visibility": "visible", "status": "failed"})
         if _warning_text(r):
