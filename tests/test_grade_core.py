@@ -83,7 +83,7 @@ WRONG = [
     ("ex03_overwrite", "ex03",
      {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1",
       "x * x and x + x use x twice in one operation",
-      "backward() on a graph with shared nodes matches central differences"},
+      "backward() on a graph with shared nodes gives the right gradients"},
      "overwritten (=) where it must be accumulated (+=)"),
     ("ex03_exp_times_input", "ex03", {"the backward rule of exp(a)"},
      "the derivative of exp multiplied by its input"),
@@ -123,7 +123,7 @@ WRONG = [
      "__rtruediv__ computes self / other"),
     ("ex03_order_not_reversed", "ex03",
      {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1",
-      "backward() on a graph with shared nodes matches central differences",
+      "backward() on a graph with shared nodes gives the right gradients",
       "backward() on a chain 20,000 operations deep (no recursion)"},
      "in the wrong order"),
     ("ex05_softmax_no_subtraction", "ex05",
@@ -229,3 +229,28 @@ def test_a_missing_name_is_reported_without_an_empty_traceback(tmp_path):
     outputs = [t["output"] for t in results["tests"]]
     assert outputs and all("your file defines no 'Value'" in o for o in outputs)
     assert not any("Traceback" in o for o in outputs)   # no line of the student's file to show
+
+
+def _solution_lines():
+    """The lines between BEGIN and END SOLUTION in the reference files, without blanks and spaces."""
+    lines = set()
+    for path in SOURCE.glob("ex*.py"):
+        inside = False
+        for line in path.read_text().splitlines():
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside and len("".join(line.split())) >= 16 and not line.strip().startswith("#"):
+                lines.add("".join(line.split()))
+    return lines
+
+
+def test_no_solution_line_ships_in_the_grader():
+    """The grader ships to students (public checks, probes): none of its files holds a solution's line."""
+    solutions = _solution_lines()
+    assert len(solutions) > 40
+    grade = ROOT / "adlib" / "grade"
+    found = [(str(p.relative_to(ROOT)), line) for p in grade.rglob("*.py")
+             for line in {"".join(t.split()) for t in p.read_text().splitlines()} & solutions]
+    assert found == []

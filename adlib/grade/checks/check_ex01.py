@@ -2,6 +2,9 @@
 import numpy as np
 import pytest
 
+import adlib
+import adlib.numpy as anp
+
 from adlib.grade.expect import Mistake, as_array, close
 
 pytestmark = pytest.mark.ex01
@@ -10,47 +13,46 @@ EPS = np.finfo(float).eps
 
 
 def _smooth(c):
-    """The probe's test function and its exact derivative (computed here, in the grader)."""
+    """The probe's test function, and its exact derivative by adlib's forward mode (here, in the grader)."""
     f = lambda t: c[0] * np.sin(c[1] * t) + c[2] * t ** 3 + c[3] * t  # noqa: E731
-    df = lambda t: c[0] * c[1] * np.cos(c[1] * t) + 3 * c[2] * t ** 2 + c[3]  # noqa: E731
-    return f, df
+    traced = lambda t: c[0] * adlib.sin(c[1] * t) + c[2] * t ** 3 + c[3] * t  # noqa: E731
+    return f, lambda t: adlib.derivative(traced, t)
 
 
 def _draw(rng):
     return rng.uniform(0.5, 2, 4), float(rng.uniform(-2, 2)), float(rng.uniform(0.05, 0.3))
 
 
-def _formula_mistakes(f, x, h):
-    return {"forward": (f(x + h) - f(x)) / h, "backward": (f(x) - f(x - h)) / h,
-            "central": (f(x + h) - f(x - h)) / (2 * h)}
+def _formula(student, rng, name):
+    """The student's difference at a random x and h, adlib's three differences there, and a label."""
+    c, x, h = _draw(rng)
+    f, _ = _smooth(c)
+    got = student.call("difference", name, c, x, h)
+    v = {"forward": adlib.forward_difference(f, x, h), "backward": adlib.backward_difference(f, x, h),
+         "central": adlib.central_difference(f, x, h), "h": h}
+    return got, v, f"{name}(f, {x:.4g}, h={h:.4g})"
 
 
 @pytest.mark.points(2)
 def test_forward_formula(student, rng):
     """forward_difference uses (f(x + h) - f(x)) / h"""
-    c, x, h = _draw(rng)
-    f, _ = _smooth(c)
-    got = student.call("difference", "forward_difference", c, x, h)
-    v = _formula_mistakes(f, x, h)
-    close(got, v["forward"], f"forward_difference(f, {x:.4g}, h={h:.4g})", rtol=1e-9, mistakes=[
+    got, v, what = _formula(student, rng, "forward_difference")
+    close(got, v["forward"], what, rtol=1e-9, mistakes=[
         (v["backward"], "the backward difference (f(x) - f(x - h)) / h"),
         (v["central"], "the central difference, not the forward one"),
-        (f(x + h) - f(x), "you forgot to divide by h"),
-        ((f(x) - f(x + h)) / h, "a sign error: (f(x) - f(x + h)) / h")])
+        (v["forward"] * v["h"], "you forgot to divide by h"),
+        (-v["forward"], "a sign error: (f(x) - f(x + h)) / h")])
 
 
 @pytest.mark.points(2)
 def test_central_formula(student, rng):
     """central_difference uses (f(x + h) - f(x - h)) / (2h)"""
-    c, x, h = _draw(rng)
-    f, _ = _smooth(c)
-    got = student.call("difference", "central_difference", c, x, h)
-    v = _formula_mistakes(f, x, h)
-    close(got, v["central"], f"central_difference(f, {x:.4g}, h={h:.4g})", rtol=1e-9, mistakes=[
-        ((f(x + h) - f(x - h)) / h, "you divided by h instead of 2h"),
+    got, v, what = _formula(student, rng, "central_difference")
+    close(got, v["central"], what, rtol=1e-9, mistakes=[
+        (2 * v["central"], "you divided by h instead of 2h"),
         (v["forward"], "a forward difference where a central one is asked: use f(x + h) - f(x - h)"),
         (v["backward"], "a backward difference where a central one is asked: use f(x + h) - f(x - h)"),
-        ((f(x - h) - f(x + h)) / (2 * h), "a sign error: (f(x - h) - f(x + h)) / (2h)")])
+        (-v["central"], "a sign error: (f(x - h) - f(x + h)) / (2h)")])
 
 
 def _default_step(student, rng, name, best, rtol):
@@ -83,10 +85,12 @@ def test_central_default_step(student, rng):
 
 
 def _quadratic(rng, n):
+    """The probe's f(v) = ½ vᵀA v + bᵀv + Σ sin(v), and its gradient by adlib's reverse mode."""
     A = rng.normal(size=(n, n))
     A = A + A.T
     b = rng.normal(size=n)
-    return A, b, (lambda v: A @ v + b + np.cos(v))
+    traced = lambda v: 0.5 * anp.dot(v, anp.dot(A, v)) + anp.dot(b, v) + anp.sum(anp.sin(v))  # noqa: E731
+    return A, b, adlib.grad(traced)
 
 
 @pytest.mark.points(3)
