@@ -55,22 +55,18 @@ def _check_grad(student, rng, which):
           shape_hint=SHAPE_HINT[which])
 
 
-@pytest.mark.points(3)
-def test_dW(student, rng):
-    """dW = (dH ⊙ relu'(W x + b)) xᵀ, shaped like W"""
-    _check_grad(student, rng, "dW")
+def _grad_test(which, points, doc):
+    """One graded test of relu_layer_backward's ``which`` (its pytest name: test_<which>)."""
+    @pytest.mark.points(points)
+    def test(student, rng):
+        _check_grad(student, rng, which)
+    test.__name__, test.__doc__ = f"test_{which}", doc
+    return test
 
 
-@pytest.mark.points(2)
-def test_dx(student, rng):
-    """dx = Wᵀ (dH ⊙ relu'(W x + b))"""
-    _check_grad(student, rng, "dx")
-
-
-@pytest.mark.points(1)
-def test_db(student, rng):
-    """db = dH ⊙ relu'(W x + b)"""
-    _check_grad(student, rng, "db")
+test_dW = _grad_test("dW", 3, "dW = (dH ⊙ relu'(W x + b)) xᵀ, shaped like W")
+test_dx = _grad_test("dx", 2, "dx = Wᵀ (dH ⊙ relu'(W x + b))")
+test_db = _grad_test("db", 1, "db = dH ⊙ relu'(W x + b)")
 
 
 NAMES = ["U1", "U2", "H", "dH/dH", "dH/dU2", "dH/db", "dH/dU1", "dH/dW", "dH/dx"]

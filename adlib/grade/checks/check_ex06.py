@@ -102,28 +102,16 @@ def _grad_test(student, rng, key):
     close(got[key], want, f"the gradient for {key}", rtol=1e-6, atol=1e-10, mistakes=mistakes)
 
 
-@pytest.mark.points(2)
-def test_grad_W1(student, rng):
-    """the gradient for W1"""
-    _grad_test(student, rng, "W1")
+def _graded(key, points):
+    """The graded test of the gradient for ``key`` (its pytest name: test_grad_<key>)."""
+    @pytest.mark.points(points)
+    def test(student, rng):
+        _grad_test(student, rng, key)
+    test.__name__, test.__doc__ = f"test_grad_{key}", f"the gradient for {key}"
+    return test
 
 
-@pytest.mark.points(1)
-def test_grad_b1(student, rng):
-    """the gradient for b1"""
-    _grad_test(student, rng, "b1")
-
-
-@pytest.mark.points(2)
-def test_grad_w2(student, rng):
-    """the gradient for w2"""
-    _grad_test(student, rng, "w2")
-
-
-@pytest.mark.points(1)
-def test_grad_b2(student, rng):
-    """the gradient for b2"""
-    _grad_test(student, rng, "b2")
+test_grad_W1, test_grad_b1, test_grad_w2, test_grad_b2 = (_graded(k, n) for k, n in zip(KEYS, (2, 1, 2, 1)))
 
 
 @pytest.mark.points(3)
