@@ -7,7 +7,9 @@ import os
 import shutil
 import signal
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -15,8 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from adlib.grade import jail
 from adlib.grade.cli import main
 from adlib.grade.exercises import EXERCISES
+from adlib.grade.lockdown import lock_down, readable_by_student
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "grade_fixtures"))
 from mistakes import wrong_solution  # noqa: E402
@@ -37,18 +41,91 @@ def submit(tmp_path, key, text, *extra):
     return results, {t["name"].split(": ", 1)[1]: t for t in results["tests"]}
 
 
-def fixture(name, outside, **more):
-    text = (HOSTILE / name).read_text().replace("@ROOT@", str(ROOT)).replace("@TMP@", str(outside))
+def fixture(name, outside, root=ROOT, **more):
+    text = (HOSTILE / name).read_text().replace("@ROOT@", str(root)).replace("@TMP@", str(outside))
     for key, value in more.items():
         text = text.replace(f"@{key}@", str(value))
     return text
 
 
-def test_dir_fd_relative_open_reads_and_writes_nothing_outside(tmp_path):
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    os.chmod(outside, 0o777)   # writable by anyone: only the sandbox can keep the submission out
-    results, _ = submit(tmp_path, "ex01", fixture("ex01_dir_fd.py", outside))
+# Each escape is tried four ways: with and without bubblewrap (the fallback that holds where
+# namespaces are not allowed, e.g. on Gradescope's Docker), and with and without the audit hook
+# (a test-only switch of the grader): the operating system's boundary must hold on its own.
+MODES = ["bwrap", "bwrap-no-hook", "fallback", "fallback-no-hook"]
+
+
+class Grader:
+    """The grader, run as a command from ``root`` (a copy of the repository) in one of MODES."""
+
+    def __init__(self, mode, root, scratch):
+        self.mode, self.root, self.scratch = mode, root, scratch
+        self.env = dict(os.environ, PYTHONPATH=str(root))
+        self.env.pop(jail.NO_BWRAP_ENV, None)
+        if mode.startswith("fallback"):
+            self.env[jail.NO_BWRAP_ENV] = "1"
+        if mode.endswith("no-hook"):
+            self.env[jail.NO_HOOK_ENV] = "1"
+
+    def outside(self, name, world_writable=True):
+        """A folder outside the sandbox that every user can reach (and, if asked and bubblewrap
+        keeps the submission out, write to): only the sandbox can keep the submission out."""
+        folder = self.scratch / name
+        folder.mkdir()
+        # Without bubblewrap, the submission's user can write where any user may; a folder any
+        # user may write to is then the sandbox's limit, not a hole (say so, test the rest).
+        os.chmod(folder, 0o777 if world_writable and self.mode.startswith("bwrap") else 0o755)
+        return folder
+
+    def submit(self, key, text, *extra):
+        folder = Path(tempfile.mkdtemp(dir=self.scratch))
+        (folder / EXERCISES[key].filename).write_text(text)
+        out = folder / "results.json"
+        proc = subprocess.run([sys.executable, "-m", "adlib.grade", str(folder / EXERCISES[key].filename),
+                               "--json", str(out), "--timeout", "3", *extra], capture_output=True, text=True,
+                              env=self.env, cwd=str(self.scratch), timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        results = json.loads(out.read_text())
+        isolation = "in bubblewrap namespaces" if self.mode.startswith("bwrap") else "WITHOUT bubblewrap"
+        assert isolation in json.dumps(results)
+        assert ("audit hook OFF" in json.dumps(results)) == self.mode.endswith("no-hook")
+        return results, {t["name"].split(": ", 1)[1]: t for t in results["tests"]}
+
+
+@pytest.fixture(scope="module")
+def locked_repo():
+    """A copy of the repository's adlib/, grading/ and exercises/ in a folder every user can reach,
+    made root-only by the grader's own lockdown; None when not root (then no user id of its own)."""
+    if os.geteuid() != 0:
+        yield None
+        return
+    scratch = Path(tempfile.mkdtemp(prefix="adlib-escapes-"))
+    os.chmod(scratch, 0o755)
+    repo = scratch / "repo"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for part in ("adlib", "grading", "exercises"):
+        shutil.copytree(ROOT / part, repo / part, ignore=ignore)
+    assert readable_by_student([str(repo)]) == [str(repo)]   # before: any user can read it
+    lock_down([str(repo)])
+    assert readable_by_student([str(repo)]) == []
+    yield repo
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+@pytest.fixture(params=MODES)
+def grader(request, locked_repo):
+    if request.param.startswith("bwrap") and jail.bwrap_path() is None:
+        pytest.skip("bubblewrap is not usable here")
+    if request.param.startswith("fallback") and locked_repo is None:
+        pytest.skip("without bubblewrap, only root gives the submission a user id of its own")
+    scratch = Path(tempfile.mkdtemp(prefix="adlib-escape-", dir=locked_repo.parent if locked_repo else None))
+    os.chmod(scratch, 0o755)
+    yield Grader(request.param, locked_repo or ROOT, scratch)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def test_dir_fd_relative_open_reads_and_writes_nothing_outside(grader):
+    outside = grader.outside("outside")
+    results, _ = grader.submit("ex01", fixture("ex01_dir_fd.py", outside, grader.root))
     assert results["score"] == 0
     assert list(outside.iterdir()) == []
 
@@ -64,9 +141,9 @@ def _sleepers():
     return found
 
 
-def test_processes_started_with_a_fresh_posixsubprocess_do_not_outlive_grading(tmp_path):
+def test_processes_started_with_a_fresh_posixsubprocess_do_not_outlive_grading(grader):
     try:
-        submit(tmp_path, "ex01", fixture("ex01_outlives_grading.py", tmp_path))
+        grader.submit("ex01", fixture("ex01_outlives_grading.py", grader.scratch))
         time.sleep(2.5)   # the fleeing chain settles into `sleep 987.654` after 1.5 s
         assert _sleepers() == []
     finally:
@@ -74,11 +151,9 @@ def test_processes_started_with_a_fresh_posixsubprocess_do_not_outlive_grading(t
             os.kill(pid, signal.SIGKILL)
 
 
-def test_mknod_mkfifo_and_sqlite3_create_nothing_outside(tmp_path):
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    os.chmod(outside, 0o777)   # even a folder anyone may write to stays out of reach
-    submit(tmp_path, "ex01", fixture("ex01_files_outside.py", outside))
+def test_mknod_mkfifo_and_sqlite3_create_nothing_outside(grader):
+    outside = grader.outside("outside")
+    grader.submit("ex01", fixture("ex01_files_outside.py", outside))
     assert list(outside.iterdir()) == []
 
 
@@ -112,29 +187,29 @@ def test_a_fifo_or_a_file_that_is_not_utf8_python_gets_a_clear_zero(tmp_path, ki
     assert phrase in json.dumps(results)
 
 
-def test_hidden_checks_reference_and_grader_internals_are_out_of_reach(tmp_path):
-    results, _ = submit(tmp_path, "ex06", fixture("ex06_reads_instructor_files.py", tmp_path))
+def test_hidden_checks_reference_and_grader_internals_are_out_of_reach(grader):
+    results, _ = grader.submit("ex06", fixture("ex06_reads_instructor_files.py", grader.scratch, grader.root))
     assert results["score"] == 0
 
 
-def test_autograd_cannot_answer_exercise_6(tmp_path):
-    results, tests = submit(tmp_path, "ex06", (HOSTILE / "ex06_autograd.py").read_text())
+def test_autograd_cannot_answer_exercise_6(grader):
+    results, tests = grader.submit("ex06", (HOSTILE / "ex06_autograd.py").read_text())
     assert results["score"] == 0
     assert "autograd is not available to your code" in json.dumps(results)
 
 
-def test_adlib_source_executed_and_relabelled_is_not_the_students_value(tmp_path):
-    results, _ = submit(tmp_path, "ex03", fixture("ex03_exec_adlib_source.py", tmp_path))
+def test_adlib_source_executed_and_relabelled_is_not_the_students_value(grader):
+    results, _ = grader.submit("ex03", fixture("ex03_exec_adlib_source.py", grader.scratch, grader.root))
     assert results["score"] == 0
 
 
-def test_exercise_5_cannot_be_answered_by_adlib_vjp(tmp_path):
-    results, _ = submit(tmp_path, "ex05", (HOSTILE / "ex05_adlib_vjp.py").read_text())
+def test_exercise_5_cannot_be_answered_by_adlib_vjp(grader):
+    results, _ = grader.submit("ex05", (HOSTILE / "ex05_adlib_vjp.py").read_text())
     assert results["score"] == 0
 
 
-def test_no_secret_from_proc_and_no_network(tmp_path, monkeypatch):
-    monkeypatch.setenv("ADLIB_TEST_SECRET", "hunter2-in-the-graders-environment")
+def test_no_secret_from_proc_and_no_network(grader):
+    grader.env["ADLIB_TEST_SECRET"] = "hunter2-in-the-graders-environment"
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(5)
@@ -142,7 +217,7 @@ def test_no_secret_from_proc_and_no_network(tmp_path, monkeypatch):
     received = []
 
     def accept():
-        end = time.time() + 30
+        end = time.time() + 60
         while time.time() < end and not received:
             try:
                 conn, _ = server.accept()
@@ -151,13 +226,37 @@ def test_no_secret_from_proc_and_no_network(tmp_path, monkeypatch):
                 pass
     listener = threading.Thread(target=accept, daemon=True)
     listener.start()
-    results, _ = submit(tmp_path, "ex01", fixture("ex01_secrets_and_network.py", tmp_path,
-                                                  PORT=server.getsockname()[1]))
+    results, _ = grader.submit("ex01", fixture("ex01_secrets_and_network.py", grader.scratch,
+                                               PORT=server.getsockname()[1]))
     received.append(None)
     listener.join(2)
     server.close()
     assert "hunter2" not in json.dumps(results)
     assert received == [None]
+
+
+def test_without_bubblewrap_the_grader_names_the_instructor_files_a_submission_could_read(tmp_path, monkeypatch):
+    if os.geteuid() != 0:
+        pytest.skip("only root gives the submission a user id of its own")
+    monkeypatch.setenv(jail.NO_BWRAP_ENV, "1")
+    results, _ = submit(tmp_path, "ex01", (SOURCE / "ex01_finite_differences.py").read_text())
+    assert "WARNING: without bubblewrap, submissions could read the instructor's files" in json.dumps(results)
+    assert str(ROOT) in json.dumps(results)
+
+
+def test_lockdown_finds_the_instructor_folders_and_peers(tmp_path):
+    peers = tmp_path / "peers"
+    (peers / "autograd").mkdir(parents=True)
+    (peers / "autograd" / "__init__.py").write_text("def grad(f):\n    return f\n")
+    code = ("import json, sys; from adlib.grade.lockdown import instructor_paths; "
+            "print(json.dumps(instructor_paths(sys.argv[1])))")
+    env = dict(os.environ, PYTHONPATH=f"{peers}{os.pathsep}{ROOT}")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "grading" / "hidden")], env=env,
+                         capture_output=True, text=True, check=True).stdout
+    paths = json.loads(out)
+    assert str(ROOT) in paths                       # the repository: grading/, exercises/source, adlib
+    assert str(peers / "autograd") in paths          # a differentiation library that would answer
+    assert not any(p.startswith(str(ROOT) + os.sep) for p in paths)   # no folder twice
 
 
 def test_hard_coding_the_worked_example_never_passes(tmp_path):

@@ -32,6 +32,15 @@ PROBES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "probes")
 SANDBOX_SITE = "/sandbox/site"
 SANDBOX_WORK = "/sandbox/work"
 NO_BWRAP_ENV = "ADLIB_GRADE_NO_BWRAP"   # set to 1 to grade without bubblewrap (tests of the fallback)
+# Test switch: 1 = no audit hook in the student's process, so that the grader's tests prove
+# that the operating system's boundary holds on its own.  Read here, in the trusted grader,
+# from the grader's own environment; the student's process never sees it.
+NO_HOOK_ENV = "ADLIB_GRADE_TEST_NO_AUDIT_HOOK"
+
+
+def audit_hook():
+    """Whether the student's process gets the audit hook (always, except in the grader's own tests)."""
+    return not os.environ.get(NO_HOOK_ENV)
 
 
 def _python():
@@ -106,7 +115,12 @@ def describe():
         parts.append("in bubblewrap namespaces (no network, read-only system, only numpy and its own folder)")
     else:
         parts.append("WITHOUT bubblewrap (not installed or not usable here): no namespaces, so the "
-                     "submission can read what its user can read and use the network")
+                     "submission can read what any user can read" + (
+                         " (instructor files must be root-only: python -m adlib.grade.lockdown)"
+                         if os.geteuid() == 0 else "") + ", and use the network unless the kernel "
+                     "gives it a network namespace of its own")
+    if not audit_hook():
+        parts.append("audit hook OFF (a test of the grader)")
     return "isolation: " + "; ".join(parts)
 
 
@@ -141,14 +155,21 @@ class Jail:
         inside_site = SANDBOX_SITE if self.bwrap else self.site
         inside_work = SANDBOX_WORK if self.bwrap else self.work
         if not self.bwrap:
+            # Copies of the probes (small), so that adlib's own folder can be root-only; numpy is linked.
             for name, target in self.links.items():
-                os.symlink(target, os.path.join(self.site, name))
-        readable = _stdlib_dirs() + [inside_site] + ([] if self.bwrap else list(self.links.values()))
+                if name in PRIVATE_COPIES:
+                    shutil.copytree(target, os.path.join(self.site, name), symlinks=False,
+                                    ignore=shutil.ignore_patterns("__pycache__"))
+                    _readable_tree(os.path.join(self.site, name))
+                else:
+                    os.symlink(target, os.path.join(self.site, name))
+        readable = _stdlib_dirs() + [inside_site] + ([] if self.bwrap else [
+            t for n, t in self.links.items() if n not in PRIVATE_COPIES])
         config = {"exercise": self.exercise, "site": inside_site, "workdir": inside_work,
                   "path": os.path.join(inside_work, self.display), "display": self.display,
                   "module": "submission", "limits": self.limits, "readable": readable,
                   "uid": self.user[0] if self.user else None, "gid": self.user[1] if self.user else None,
-                  "preload": PRELOAD}
+                  "preload": PRELOAD, "audit_hook": audit_hook(), "unshare_net": not self.bwrap}
         argv = [_python(), "-I", "-S", os.path.join(inside_site, "adlib_probes", "launch.py"),
                 json.dumps(config)]
         return (self._bwrap_args() + argv) if self.bwrap else argv
@@ -189,6 +210,16 @@ PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath"
            "fractions", "decimal", "functools", "itertools", "collections", "copy", "operator", "numbers",
            "warnings", "traceback", "linecache", "tokenize", "importlib.util", "dataclasses", "typing",
            "abc", "string", "re", "heapq", "bisect", "json", "time"]
+
+
+PRIVATE_COPIES = ("adlib_probes", "adlib")   # copied into the student's folder without bubblewrap
+
+
+def _readable_tree(top):
+    for folder, dirs, files in os.walk(top):
+        os.chmod(folder, 0o755)
+        for name in files:
+            os.chmod(os.path.join(folder, name), 0o644)
 
 
 def _fresh_user():

@@ -184,7 +184,7 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024, hidden=None):
         for sandbox in session.sandboxes.values():
             sandbox.stop()
         kill_orphans()
-        isolation = jail.describe()
+        isolation = [jail.describe()] + _exposure_warning(hidden)
         results = []
         for key, _ in submissions:
             tests = []
@@ -198,7 +198,7 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024, hidden=None):
                 tests.append(record)
             error = None if tests else f"the grader found no tests (pytest exit code {int(code)})"
             missing = 0 if hidden else EXERCISES[key].hidden_points
-            notes = [isolation]
+            notes = list(isolation)
             if missing:
                 notes.append(f"public checks only: {missing:g} of {EXERCISES[key].max_points:g} points are "
                              "checked by hidden tests on Gradescope")
@@ -213,6 +213,22 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024, hidden=None):
         for sandbox in session.sandboxes.values():
             sandbox.stop()
         shutil.rmtree(private, ignore_errors=True)
+
+
+def _exposure_warning(hidden):
+    """As root without bubblewrap: a loud note naming every instructor folder a submission could read."""
+    from . import jail
+    from .lockdown import instructor_paths, readable_by_student
+    if os.geteuid() != 0 or jail.bwrap_path():
+        return []
+    exposed = readable_by_student(instructor_paths(hidden))
+    if not exposed:
+        return []
+    message = ("WARNING: without bubblewrap, submissions could read the instructor's files: "
+               + ", ".join(exposed) + "; make them root-only (as root: python -m adlib.grade.lockdown) "
+               "before grading")
+    print(message, file=sys.stderr)
+    return [message]
 
 
 def write_json_atomic(path, data):

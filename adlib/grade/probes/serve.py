@@ -38,13 +38,16 @@ def main(config):
             pass
     _limit(config)
     os.chdir(config["workdir"])
+    if config.get("unshare_net") and config.get("uid") is not None:
+        _no_network()
     if config.get("uid") is not None:
         os.setgroups([])
         os.setgid(config["gid"])
         os.setuid(config["uid"])
         _set(resource.RLIMIT_NPROC, config["limits"]["nproc"])
     sys.dont_write_bytecode = True
-    guard.install(config)
+    if config.get("audit_hook", True):
+        guard.install(config)
     student = _Student(config)
     while True:
         request = wire.receive(requests)
@@ -54,6 +57,16 @@ def main(config):
         sys.stdout.flush()
         sys.stderr.flush()
         wire.send(replies, {"adlib-grade": 1, **reply})
+
+
+def _no_network():
+    """As root without bubblewrap: a network namespace of its own (no interface but a down loopback),
+    when the kernel allows it (it does not in a container without CAP_SYS_ADMIN)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).unshare(0x40000000)   # CLONE_NEWNET
+    except (OSError, AttributeError):
+        pass
 
 
 def _set(which, value):
