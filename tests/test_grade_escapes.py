@@ -300,3 +300,36 @@ def test_a_self_check_left_at_the_bottom_costs_nothing(tmp_path):
     results, tests = submit(tmp_path, "ex02", text)
     mine = [t for t in results["tests"] if t["name"].startswith("Exercise 2:") and t["max_score"] > 0]
     assert mine and all(t["score"] == t["max_score"] for t in mine)
+
+
+def _litter():
+    return [p for folder in ("/tmp", "/var/tmp", "/dev/shm") for p in Path(folder).glob("adlib-rampage-*")]
+
+
+def test_a_rampage_costs_only_the_tests_it_hits_and_leaves_nothing_behind(grader):
+    """kill(-1, SIGKILL), 100 MB printed, 200 spinning threads, 72 MB of files in shared folders."""
+    try:
+        results, tests = grader.submit("ex01", (HOSTILE / "ex01_rampage.py").read_text())
+        for name in ("forward_difference uses (f(x + h) - f(x)) / h",
+                     "forward_difference's default h gives about 7 correct digits",
+                     "best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"):
+            assert tests[name]["score"] == tests[name]["max_score"] > 0, tests[name]
+        gradient = tests["numerical_gradient matches the exact gradient of f: R^n -> R"]
+        assert gradient["score"] == 0 and "File too large" in gradient["output"]
+        # What it printed is shown, cut, as what the student's code printed, never as the grader's words.
+        assert len(json.dumps(results)) < 100_000
+        assert "score: 100/100" not in results.get("output", "")
+        assert _litter() == []
+    finally:
+        for path in _litter():
+            path.unlink()
+
+
+def test_the_whole_standard_library_is_importable_in_the_sandbox(grader):
+    """Not only the modules imported in advance (bubblewrap used to make /root 0700 for a Python under /root)."""
+    if grader.mode.startswith("fallback") and sys.base_prefix.startswith("/root/") \
+            and (os.stat("/root").st_mode & 0o005) != 0o005:
+        pytest.skip("without bubblewrap, a Python under /root (0700) is readable only before dropping to the user")
+    text = "import calendar\nimport zipfile\n\n\ndef forward_difference(f, x, h=1e-7):\n    return (f(x + h) - f(x)) / h\n"
+    _, tests = grader.submit("ex01", text)
+    assert tests["forward_difference uses (f(x + h) - f(x)) / h"]["score"] == 2

@@ -191,8 +191,19 @@ class Jail:
             args += ["--ro-bind-try", path, path]
         prefixes = {os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix)}
         prefixes.add(os.path.dirname(os.path.dirname(_python())))
+        made = set()
         for prefix in sorted(prefixes):
             if not prefix.startswith(("/usr/", "/bin", "/lib")) and prefix != "/usr":
+                # bubblewrap creates missing parents (e.g. /root for a Python under /root/.pyenv) as
+                # 0700, which the student's user cannot cross: create them 0755 first.
+                parents = []
+                parent = os.path.dirname(prefix)
+                while parent not in ("/", "") and parent not in made:
+                    parents.insert(0, parent)
+                    parent = os.path.dirname(parent)
+                for folder in parents:
+                    args += ["--dir", folder]
+                    made.add(folder)
                 args += ["--ro-bind", prefix, prefix]
         for folder in _site_dirs():   # every site-packages: empty inside (adlib, autograd, torch, jax, ...)
             args += ["--tmpfs", folder]
@@ -209,7 +220,8 @@ class Jail:
 PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath", "random", "statistics",
            "fractions", "decimal", "functools", "itertools", "collections", "copy", "operator", "numbers",
            "warnings", "traceback", "linecache", "tokenize", "importlib.util", "dataclasses", "typing",
-           "abc", "string", "re", "heapq", "bisect", "json", "time"]
+           "abc", "string", "re", "heapq", "bisect", "json", "time", "threading", "signal", "contextlib",
+           "enum", "struct", "textwrap", "pprint", "pathlib"]
 
 
 PRIVATE_COPIES = ("adlib_probes", "adlib")   # copied into the student's folder without bubblewrap

@@ -5,7 +5,8 @@
   call setsid are re-parented to it, and :func:`kill_orphans` ends them;
 * as root, every process of the submission's own user id is killed
   (:func:`kill_user`), which also reaches processes that left the group;
-* under bubblewrap, the pid namespace dies with its first process.
+* under bubblewrap, the pid namespace dies with its first process;
+* without it, as root, what the user id left in /tmp, /var/tmp and /dev/shm is removed.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import os
 import signal
 import time
 
-__all__ = ["set_dumpable", "become_subreaper", "kill_group", "kill_orphans", "kill_user"]
+__all__ = ["set_dumpable", "become_subreaper", "kill_group", "kill_orphans", "kill_user", "remove_files_of"]
 
 
 def _prctl(option, value):
@@ -57,6 +58,43 @@ def kill_user(uid):
             pass
         os._exit(0)
     os.waitpid(pid, 0)
+
+
+# Folders any user may write to: without bubblewrap (which gives the student a /tmp of its own)
+# a submission's user can leave files there, which outlive it unless removed.
+SHARED = ("/tmp", "/var/tmp", "/dev/shm")
+
+
+def remove_files_of(uid, roots=SHARED):
+    """Remove everything ``uid`` (a submission's own user id) owns in the folders any user may write
+    to (root only).  Only world-writable folders are searched: nowhere else could it create a file."""
+    if uid is None or os.geteuid() != 0:
+        return
+    import shutil
+    import stat
+
+    def sweep(folder, depth):
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if info.st_uid == uid:
+                if stat.S_ISDIR(info.st_mode):
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    try:
+                        os.unlink(entry.path)
+                    except OSError:
+                        pass
+            elif stat.S_ISDIR(info.st_mode) and info.st_mode & 0o002 and depth < 20:
+                sweep(entry.path, depth + 1)
+    for root in roots:
+        sweep(root, 0)
 
 
 LIVE = set()   # pids of the student processes still in use: not orphans

@@ -84,6 +84,8 @@ class Sandbox:
             proc.wait()
             reaper.kill_user(jail.user[0] if jail.user else None)
             reaper.kill_orphans()
+            if not jail.bwrap:
+                reaper.remove_files_of(jail.user[0] if jail.user else None)
         if jail is not None:
             import shutil
             shutil.rmtree(jail.root, ignore_errors=True)
