@@ -300,6 +300,22 @@ def test_a_self_check_left_at_the_bottom_costs_nothing(tmp_path):
     results, tests = submit(tmp_path, "ex02", text)
     mine = [t for t in results["tests"] if t["name"].startswith("Exercise 2:") and t["max_score"] > 0]
     assert mine and all(t["score"] == t["max_score"] for t in mine)
+    # ... but the student is told, in the report, that the file raised and where.
+    warning = [t["output"] for t in results["tests"] if "your file raised when imported" in t["output"]]
+    assert warning and "my own check" in warning[0] and 'ex02_dual_numbers.py", line' in warning[0]
+    text = main_text(tmp_path, "ex02", text)
+    assert "your file raised when imported" in text and "AssertionError: my own check" in text
+
+
+def main_text(tmp_path, key, text):
+    """The text report for one file, as adlib-grade prints it."""
+    folder = tmp_path / "text"
+    folder.mkdir()
+    (folder / EXERCISES[key].filename).write_text(text)
+    proc = subprocess.run([sys.executable, "-m", "adlib.grade", str(folder)], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
 
 
 def _litter():
