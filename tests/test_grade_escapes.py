@@ -349,3 +349,18 @@ def test_the_whole_standard_library_is_importable_in_the_sandbox(grader):
     text = "import calendar\nimport zipfile\n\n\ndef forward_difference(f, x, h=1e-7):\n    return (f(x + h) - f(x)) / h\n"
     _, tests = grader.submit("ex01", text)
     assert tests["forward_difference uses (f(x + h) - f(x)) / h"]["score"] == 2
+
+
+def test_many_files_cannot_fill_the_machine(grader):
+    """RLIMIT_FSIZE bounds one file, not how many: under bubblewrap /tmp and the work folder are 64 MB
+    tmpfs of their own; without it, the work folder and what it left in /tmp are removed after grading."""
+    try:
+        _, tests = grader.submit("ex01", (HOSTILE / "ex01_fills_the_disk.py").read_text())
+        output = tests["forward_difference uses (f(x + h) - f(x)) / h"]["output"]
+        if grader.mode == "bwrap-no-hook":   # (the hook refuses the relative path before the kernel is asked)
+            assert "No space left on device" in output and "wrote 120 MB" in output   # 60 MB in each
+        assert list(Path("/tmp").glob("fill-*")) == []
+        assert list(grader.scratch.rglob("fill-*")) == []
+    finally:
+        for path in Path("/tmp").glob("fill-*"):
+            path.unlink()

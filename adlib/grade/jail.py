@@ -207,11 +207,17 @@ class Jail:
                 args += ["--ro-bind", prefix, prefix]
         for folder in _site_dirs():   # every site-packages: empty inside (adlib, autograd, torch, jax, ...)
             args += ["--tmpfs", folder]
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/sandbox", "--ro-bind", self.site, SANDBOX_SITE]
+        # /tmp and the work folder are small tmpfs of their own: a submission cannot fill the
+        # machine's memory or disk with files (RLIMIT_FSIZE bounds one file, not how many).
+        size = str(WRITABLE_MB << 20)
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", size, "--perms", "01777", "--tmpfs", "/tmp",
+                 "--dir", "/sandbox", "--ro-bind", self.site, SANDBOX_SITE]
         for name, target in self.links.items():
             os.mkdir(os.path.join(self.site, name), 0o755)   # a mount point, readable by the student's user
             args += ["--ro-bind", target, os.path.join(SANDBOX_SITE, name)]
-        args += ["--bind", self.work, SANDBOX_WORK, "--chdir", SANDBOX_WORK]
+        args += ["--size", size, "--perms", "01777", "--tmpfs", SANDBOX_WORK,
+                 "--ro-bind", os.path.join(self.work, self.display), os.path.join(SANDBOX_WORK, self.display),
+                 "--chdir", SANDBOX_WORK]
         return args
 
 
@@ -223,6 +229,8 @@ PRELOAD = ["numpy", "numpy.linalg", "numpy.random", "numpy.fft", "math", "cmath"
            "abc", "string", "re", "heapq", "bisect", "json", "time", "threading", "signal", "contextlib",
            "enum", "struct", "textwrap", "pprint", "pathlib"]
 
+
+WRITABLE_MB = 64   # size of the student's /tmp and work folder under bubblewrap
 
 PRIVATE_COPIES = ("adlib_probes", "adlib")   # copied into the student's folder without bubblewrap
 
