@@ -9,8 +9,6 @@ from adlib.grade.expect import Mistake, as_array, close
 
 pytestmark = pytest.mark.ex01
 
-EPS = np.finfo(float).eps
-
 
 def _smooth(c):
     """The probe's test function, and its exact derivative by adlib's forward mode (here, in the grader)."""
@@ -75,13 +73,13 @@ def _default_step(student, rng, name, best, rtol):
 @pytest.mark.points(1)
 def test_forward_default_step(student, rng):
     """forward_difference's default h gives about 7 correct digits"""
-    _default_step(student, rng, "forward_difference", np.sqrt(EPS), 1e-5)
+    _default_step(student, rng, "forward_difference", adlib.optimal_step("forward"), 1e-5)
 
 
 @pytest.mark.points(1)
 def test_central_default_step(student, rng):
     """central_difference's default h gives about 10 correct digits"""
-    _default_step(student, rng, "central_difference", np.cbrt(EPS), 1e-8)
+    _default_step(student, rng, "central_difference", adlib.optimal_step("central"), 1e-8)
 
 
 def _quadratic(rng, n):
