@@ -366,3 +366,14 @@ def test_many_files_cannot_fill_the_machine(grader):
     finally:
         for path in Path("/tmp").glob("fill-*"):
             path.unlink()
+
+
+def test_the_instructor_files_cannot_be_opened(grader):
+    """adlib's source, the public and hidden checks and the reference solutions, opened directly."""
+    text = fixture("ex01_lists_what_it_can_read.py", grader.scratch, grader.root)
+    _, tests = grader.submit("ex01", text)
+    output = tests["forward_difference uses (f(x + h) - f(x)) / h"]["output"].splitlines()[0]
+    assert output.count("refused ") == 4, output
+    if grader.mode.endswith("no-hook"):   # the kernel said no, not the hook
+        expected = "No such file or directory" if grader.mode.startswith("bwrap") else "Permission denied"
+        assert output.count(expected) == 4, output
