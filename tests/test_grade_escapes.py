@@ -377,3 +377,14 @@ def test_the_instructor_files_cannot_be_opened(grader):
     if grader.mode.endswith("no-hook"):   # the kernel said no, not the hook
         expected = "No such file or directory" if grader.mode.startswith("bwrap") else "Permission denied"
         assert output.count(expected) == 4, output
+
+
+def test_frames_forged_into_the_grader_pipe_earn_nothing_and_are_blamed_on_the_submission(tmp_path):
+    results, tests = submit(tmp_path, "ex01", (HOSTILE / "ex01_forges_replies.py").read_text())
+    assert "grader error" not in json.dumps(results)
+    for name in ("forward_difference uses (f(x + h) - f(x)) / h",
+                 "central_difference uses (f(x + h) - f(x - h)) / (2h)",
+                 "numerical_gradient matches the exact gradient of f: R^n -> R"):
+        assert tests[name]["score"] == 0 and "does not understand" in tests[name]["output"], tests[name]
+    best = tests["best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"]
+    assert best["score"] == best["max_score"]   # its honest answer, not a stale forged one

@@ -103,7 +103,10 @@ class Sandbox:
         self._ensure()
         reply = self._ask({"op": "call", "probe": probe, "args": [wire.encode(a) for a in args]},
                           self.timeout if timeout is None else float(timeout))
-        return wire.decode(reply.get("value"))
+        try:
+            return wire.decode(reply.get("value"))
+        except (ValueError, TypeError, RecursionError):
+            raise StudentFailure("invalid", "the grader received an answer it does not understand") from None
 
     def _ensure(self):
         if self.proc is None:
@@ -115,6 +118,8 @@ class Sandbox:
 
     def _ask(self, request, timeout):
         clear(self.capture)
+        self.asked = getattr(self, "asked", 0) + 1
+        request = {**request, "id": self.asked}
         try:
             wire.send(self.proc.stdin.fileno(), request)
         except OSError:
@@ -131,6 +136,11 @@ class Sandbox:
             code = self.proc.poll()
             self.stop()
             raise from_exit(code, timeout, output, timed_out=timed_out, bwrap=bwrap)
+        if reply.get("id") != self.asked:
+            # Not the answer to this request: something else wrote to the grader's pipe.
+            self.stop()
+            raise StudentFailure("invalid", "the grader received an answer it does not understand "
+                                 "(did your code write to the grader's pipe?)")
         if reply.get("status") != "ok":
             failure = from_reply(reply, output)
             if reply.get("status") == "import_error":
@@ -139,7 +149,8 @@ class Sandbox:
         return reply
 
     def _receive(self, timeout):
-        """(message, timed_out): one framed message, or None when the deadline passed or the process ended."""
+        """(message, timed_out): one framed message ({} when it is not one of ours: the id check then
+        refuses it), or None when the deadline passed or the process ended."""
         fd = self.proc.stdout.fileno()
         deadline = time.monotonic() + timeout
         data, need = b"", None
@@ -147,7 +158,7 @@ class Sandbox:
             if need is None and len(data) >= 8:
                 need = 8 + int.from_bytes(data[:8], "big")
                 if need > wire.MAX_MESSAGE:
-                    return None, False
+                    return {}, False
             if need is not None and len(data) >= need:
                 break
             left = deadline - time.monotonic()
@@ -163,8 +174,8 @@ class Sandbox:
         try:
             import json
             message = json.loads(data[8:need].decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return None, False
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            return {}, False
         if not isinstance(message, dict) or message.get("adlib-grade") != 1:
-            return None, False
+            return {}, False
         return message, False

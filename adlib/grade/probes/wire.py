@@ -67,7 +67,10 @@ def decode(data):
     if isinstance(data, dict):
         if "__ndarray__" in data:
             shape = tuple(int(s) for s in data["shape"])
-            return np.array([decode(v) for v in data["__ndarray__"]], dtype=float).reshape(shape)
+            values = [decode(v) for v in data["__ndarray__"]]
+            if any(s < 0 for s in shape) or math.prod(shape) != len(values):
+                raise ValueError(f"an array of {len(values)} numbers cannot have the shape {shape}")
+            return np.array(values, dtype=float).reshape(shape)
         if "__float__" in data:
             return float(data["__float__"])
         if "__object__" in data:
