@@ -56,6 +56,9 @@ def from_exit(returncode, timeout, output, timed_out=False, bwrap=False):
         if sig in (signal.SIGXCPU, signal.SIGKILL):
             return StudentFailure("timeout", f"used more than its CPU time and was stopped ({name})", output)
         return StudentFailure("crash", f"the Python process running your code crashed ({name})", output)
+    if returncode is None:
+        return StudentFailure("exit", "your code stopped answering the grader (did it close or read the "
+                              "grader's pipe?)", output)
     return StudentFailure("exit", f"your code ended the Python process (exit code {returncode}, e.g. os._exit "
                           "or sys.exit) before returning a result", output)
 
