@@ -388,3 +388,51 @@ def test_frames_forged_into_the_grader_pipe_earn_nothing_and_are_blamed_on_the_s
         assert tests[name]["score"] == 0 and "does not understand" in tests[name]["output"], tests[name]
     best = tests["best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"]
     assert best["score"] == best["max_score"]   # its honest answer, not a stale forged one
+
+
+LOCKDOWN = """\
+import sys
+sys.path[:0] = [sys.argv[1]]
+from adlib.grade.lockdown import instructor_paths, lock_down, readable_by_student
+paths = instructor_paths(sys.argv[2])
+assert all(p.startswith(sys.argv[3]) for p in paths), paths   # never the shared environment's folders
+lock_down(paths)
+print("\\n".join(paths))
+assert readable_by_student(paths) == [], readable_by_student(paths)
+"""
+
+
+def test_gradescope_layout_without_bubblewrap_is_locked_down_by_the_grader(locked_repo):
+    """As on Gradescope: the zip's source/ (adlib, grading, exercises) and adlib installed in a
+    site-packages of its own; lockdown makes all of it root-only, and the kernel refuses the reads."""
+    if locked_repo is None:
+        pytest.skip("without bubblewrap, only root gives the submission a user id of its own")
+    top = Path(tempfile.mkdtemp(prefix="adlib-gradescope-"))
+    try:
+        os.chmod(top, 0o755)
+        source, site = top / "source", top / "site"
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        for part in ("adlib", "grading", "exercises"):
+            shutil.copytree(ROOT / part, source / part, ignore=ignore)
+        shutil.copytree(ROOT / "adlib", site / "adlib", ignore=ignore)
+        for peer in ("autograd", "micrograd"):   # stand-ins, found before any installed copy
+            (site / peer).mkdir()
+            (site / peer / "__init__.py").write_text("def grad(f):\n    return f\n")
+        hidden = source / "grading" / "hidden"
+        out = subprocess.run([sys.executable, "-c", LOCKDOWN, str(site), str(hidden), str(top)],
+                             capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=""))
+        assert out.returncode == 0, out.stderr
+        assert set(out.stdout.split()) == {str(source), str(site / "adlib"), str(site / "autograd"),
+                                           str(site / "micrograd")}
+        grader = Grader("fallback-no-hook", site, top)
+        for root in (source, site):
+            results, tests = grader.submit("ex01", fixture("ex01_lists_what_it_can_read.py", top, root),
+                                           "--hidden", str(hidden))
+            output = tests["forward_difference uses (f(x + h) - f(x)) / h"]["output"].splitlines()[0]
+            expected = 4 if root == source else 2    # the installed adlib has no grading/ or exercises/
+            assert output.count("Permission denied") == expected, output
+            assert "WARNING" not in json.dumps(results)
+        results, _ = grader.submit("ex03", fixture("ex03_exec_adlib_source.py", top, site))
+        assert results["score"] == 0
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
