@@ -114,11 +114,15 @@ def describe():
     if bwrap_path():
         parts.append("in bubblewrap namespaces (no network, read-only system, only numpy and its own folder)")
     else:
-        parts.append("WITHOUT bubblewrap (not installed or not usable here): no namespaces, so the "
-                     "submission can read what any user can read" + (
-                         " (instructor files must be root-only: python -m adlib.grade.lockdown)"
-                         if os.geteuid() == 0 else "") + ", and use the network unless the kernel "
-                     "gives it a network namespace of its own")
+        if os.geteuid() == 0:
+            parts.append("WITHOUT bubblewrap (not installed or not usable here): no namespaces, so the "
+                         "submission can read what any user can read (instructor files must be root-only: "
+                         "python -m adlib.grade.lockdown), and use the network unless the kernel gives it "
+                         "a network namespace of its own")
+        else:
+            parts.append("WITHOUT bubblewrap (not installed or not usable here) and not as root: the "
+                         "submission runs as you and could read and write what you can; only the audit "
+                         "hook stands in its way, and it is not a sandbox")
     if not audit_hook():
         parts.append("audit hook OFF (a test of the grader)")
     return "isolation: " + "; ".join(parts)
