@@ -48,7 +48,9 @@ class Sandbox:
 
     @property
     def limits(self):
-        return {"memory": self.memory_mb << 20, "fsize": 16 << 20, "nofile": 256, "nproc": 32,
+        # nproc: as root, the student's own user may run 8 processes and threads in all, so that
+        # spinning threads cannot take much more than their share of the machine from other students.
+        return {"memory": self.memory_mb << 20, "fsize": 16 << 20, "nofile": 256, "nproc": 8,
                 "cpu": int(self.timeout * 40) + 10}
 
     # -- life cycle ---------------------------------------------------------
