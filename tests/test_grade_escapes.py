@@ -20,10 +20,10 @@ import pytest
 from adlib.grade import jail
 from adlib.grade.cli import main
 from adlib.grade.exercises import EXERCISES
-from adlib.grade.lockdown import lock_down, readable_by_student
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "grade_fixtures"))
 from mistakes import wrong_solution  # noqa: E402
+from modes import Grader, fixture, grader, locked_repo  # noqa: E402,F401  (the fixtures, four modes)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises" / "source"
@@ -39,88 +39,6 @@ def submit(tmp_path, key, text, *extra):
     assert main([str(folder), "--json", str(out), "--timeout", "3", *extra]) == 0
     results = json.loads(out.read_text())
     return results, {t["name"].split(": ", 1)[1]: t for t in results["tests"]}
-
-
-def fixture(name, outside, root=ROOT, **more):
-    text = (HOSTILE / name).read_text().replace("@ROOT@", str(root)).replace("@TMP@", str(outside))
-    for key, value in more.items():
-        text = text.replace(f"@{key}@", str(value))
-    return text
-
-
-# Each escape is tried four ways: with and without bubblewrap (the fallback that holds where
-# namespaces are not allowed, e.g. on Gradescope's Docker), and with and without the audit hook
-# (a test-only switch of the grader): the operating system's boundary must hold on its own.
-MODES = ["bwrap", "bwrap-no-hook", "fallback", "fallback-no-hook"]
-
-
-class Grader:
-    """The grader, run as a command from ``root`` (a copy of the repository) in one of MODES."""
-
-    def __init__(self, mode, root, scratch):
-        self.mode, self.root, self.scratch = mode, root, scratch
-        self.env = dict(os.environ, PYTHONPATH=str(root))
-        self.env.pop(jail.NO_BWRAP_ENV, None)
-        if mode.startswith("fallback"):
-            self.env[jail.NO_BWRAP_ENV] = "1"
-        if mode.endswith("no-hook"):
-            self.env[jail.NO_HOOK_ENV] = "1"
-
-    def outside(self, name, world_writable=True):
-        """A folder outside the sandbox that every user can reach (and, if asked and bubblewrap
-        keeps the submission out, write to): only the sandbox can keep the submission out."""
-        folder = self.scratch / name
-        folder.mkdir()
-        # Without bubblewrap, the submission's user can write where any user may; a folder any
-        # user may write to is then the sandbox's limit, not a hole (say so, test the rest).
-        os.chmod(folder, 0o777 if world_writable and self.mode.startswith("bwrap") else 0o755)
-        return folder
-
-    def submit(self, key, text, *extra):
-        folder = Path(tempfile.mkdtemp(dir=self.scratch))
-        (folder / EXERCISES[key].filename).write_text(text)
-        out = folder / "results.json"
-        proc = subprocess.run([sys.executable, "-m", "adlib.grade", str(folder / EXERCISES[key].filename),
-                               "--json", str(out), "--timeout", "3", *extra], capture_output=True, text=True,
-                              env=self.env, cwd=str(self.scratch), timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        results = json.loads(out.read_text())
-        isolation = "in bubblewrap namespaces" if self.mode.startswith("bwrap") else "WITHOUT bubblewrap"
-        assert isolation in json.dumps(results)
-        assert ("audit hook OFF" in json.dumps(results)) == self.mode.endswith("no-hook")
-        return results, {t["name"].split(": ", 1)[1]: t for t in results["tests"]}
-
-
-@pytest.fixture(scope="module")
-def locked_repo():
-    """A copy of the repository's adlib/, grading/ and exercises/ in a folder every user can reach,
-    made root-only by the grader's own lockdown; None when not root (then no user id of its own)."""
-    if os.geteuid() != 0:
-        yield None
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="adlib-escapes-"))
-    os.chmod(scratch, 0o755)
-    repo = scratch / "repo"
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    for part in ("adlib", "grading", "exercises"):
-        shutil.copytree(ROOT / part, repo / part, ignore=ignore)
-    assert readable_by_student([str(repo)]) == [str(repo)]   # before: any user can read it
-    lock_down([str(repo)])
-    assert readable_by_student([str(repo)]) == []
-    yield repo
-    shutil.rmtree(scratch, ignore_errors=True)
-
-
-@pytest.fixture(params=MODES)
-def grader(request, locked_repo):
-    if request.param.startswith("bwrap") and jail.bwrap_path() is None:
-        pytest.skip("bubblewrap is not usable here")
-    if request.param.startswith("fallback") and locked_repo is None:
-        pytest.skip("without bubblewrap, only root gives the submission a user id of its own")
-    scratch = Path(tempfile.mkdtemp(prefix="adlib-escape-", dir=locked_repo.parent if locked_repo else None))
-    os.chmod(scratch, 0o755)
-    yield Grader(request.param, locked_repo or ROOT, scratch)
-    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def test_dir_fd_relative_open_reads_and_writes_nothing_outside(grader):
@@ -318,56 +236,6 @@ def main_text(tmp_path, key, text):
     return proc.stdout
 
 
-def _litter():
-    return [p for folder in ("/tmp", "/var/tmp", "/dev/shm") for p in Path(folder).glob("adlib-rampage-*")]
-
-
-def test_a_rampage_costs_only_the_tests_it_hits_and_leaves_nothing_behind(grader):
-    """kill(-1, SIGKILL), 100 MB printed, 200 spinning threads, 72 MB of files in shared folders."""
-    try:
-        results, tests = grader.submit("ex01", (HOSTILE / "ex01_rampage.py").read_text())
-        for name in ("forward_difference uses (f(x + h) - f(x)) / h",
-                     "forward_difference's default h gives about 7 correct digits"):
-            assert tests[name]["score"] == tests[name]["max_score"] > 0, tests[name]
-        # Spinning threads (the process limit stops most) may slow its own answer past the limit.
-        spun = tests["best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"]
-        assert spun["score"] == spun["max_score"] or "timed out" in spun["output"], spun
-        gradient = tests["numerical_gradient matches the exact gradient of f: R^n -> R"]
-        assert gradient["score"] == 0 and "File too large" in gradient["output"]
-        # What it printed is shown, cut, as what the student's code printed, never as the grader's words.
-        assert len(json.dumps(results)) < 100_000
-        assert "score: 100/100" not in results.get("output", "")
-        assert _litter() == []
-    finally:
-        for path in _litter():
-            path.unlink()
-
-
-def test_the_whole_standard_library_is_importable_in_the_sandbox(grader):
-    """Not only the modules imported in advance (bubblewrap used to make /root 0700 for a Python under /root)."""
-    if grader.mode.startswith("fallback") and sys.base_prefix.startswith("/root/") \
-            and (os.stat("/root").st_mode & 0o005) != 0o005:
-        pytest.skip("without bubblewrap, a Python under /root (0700) is readable only before dropping to the user")
-    text = "import calendar\nimport zipfile\n\n\ndef forward_difference(f, x, h=1e-7):\n    return (f(x + h) - f(x)) / h\n"
-    _, tests = grader.submit("ex01", text)
-    assert tests["forward_difference uses (f(x + h) - f(x)) / h"]["score"] == 2
-
-
-def test_many_files_cannot_fill_the_machine(grader):
-    """RLIMIT_FSIZE bounds one file, not how many: under bubblewrap /tmp and the work folder are 64 MB
-    tmpfs of their own; without it, the work folder and what it left in /tmp are removed after grading."""
-    try:
-        _, tests = grader.submit("ex01", (HOSTILE / "ex01_fills_the_disk.py").read_text())
-        output = tests["forward_difference uses (f(x + h) - f(x)) / h"]["output"]
-        if grader.mode == "bwrap-no-hook":   # (the hook refuses the relative path before the kernel is asked)
-            assert "No space left on device" in output and "wrote 120 MB" in output   # 60 MB in each
-        assert list(Path("/tmp").glob("fill-*")) == []
-        assert list(grader.scratch.rglob("fill-*")) == []
-    finally:
-        for path in Path("/tmp").glob("fill-*"):
-            path.unlink()
-
-
 def test_the_instructor_files_cannot_be_opened(grader):
     """adlib's source, the public and hidden checks and the reference solutions, opened directly."""
     text = fixture("ex01_lists_what_it_can_read.py", grader.scratch, grader.root)
@@ -377,17 +245,6 @@ def test_the_instructor_files_cannot_be_opened(grader):
     if grader.mode.endswith("no-hook"):   # the kernel said no, not the hook
         expected = "No such file or directory" if grader.mode.startswith("bwrap") else "Permission denied"
         assert output.count(expected) == 4, output
-
-
-def test_frames_forged_into_the_grader_pipe_earn_nothing_and_are_blamed_on_the_submission(tmp_path):
-    results, tests = submit(tmp_path, "ex01", (HOSTILE / "ex01_forges_replies.py").read_text())
-    assert "grader error" not in json.dumps(results)
-    for name in ("forward_difference uses (f(x + h) - f(x)) / h",
-                 "central_difference uses (f(x + h) - f(x - h)) / (2h)",
-                 "numerical_gradient matches the exact gradient of f: R^n -> R"):
-        assert tests[name]["score"] == 0 and "does not understand" in tests[name]["output"], tests[name]
-    best = tests["best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"]
-    assert best["score"] == best["max_score"]   # its honest answer, not a stale forged one
 
 
 LOCKDOWN = """\
