@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adlib.grade import jail
 from adlib.grade.cli import main
 from adlib.grade.exercises import EXERCISES
+from adlib.grade.lockdown import readable_by_student
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "grade_fixtures"))
 from mistakes import wrong_solution  # noqa: E402
@@ -153,13 +153,43 @@ def test_no_secret_from_proc_and_no_network(grader):
     assert received == [None]
 
 
-def test_without_bubblewrap_the_grader_names_the_instructor_files_a_submission_could_read(tmp_path, monkeypatch):
-    if os.geteuid() != 0:
+def test_without_bubblewrap_the_grader_makes_its_own_files_root_only_and_names_the_rest(locked_repo):
+    """Run as root without bubblewrap from a checkout anyone may read (as when run_autograder forgets
+    the lockdown): the grader makes the checkout root-only itself, and names a peer it cannot own."""
+    if locked_repo is None:
         pytest.skip("only root gives the submission a user id of its own")
-    monkeypatch.setenv(jail.NO_BWRAP_ENV, "1")
-    results, _ = submit(tmp_path, "ex01", (SOURCE / "ex01_finite_differences.py").read_text())
-    assert "WARNING: without bubblewrap, submissions could read the instructor's files" in json.dumps(results)
-    assert str(ROOT) in json.dumps(results)
+    top = Path(tempfile.mkdtemp(prefix="adlib-unlocked-"))
+    try:
+        os.chmod(top, 0o755)
+        repo, peers = top / "repo", top / "peers"
+        for part in ("adlib", "grading", "exercises"):
+            shutil.copytree(ROOT / part, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
+        (peers / "autograd").mkdir(parents=True)
+        (peers / "autograd" / "__init__.py").write_text("def grad(f):\n    return f\n")
+        assert readable_by_student([str(repo)]) == [str(repo)]
+        grader = Grader("fallback", repo, top)
+        grader.env["PYTHONPATH"] = f"{repo}{os.pathsep}{peers}"
+        results, tests = grader.submit("ex01", (SOURCE / "ex01_finite_differences.py").read_text())
+        assert results["score"] == results["extra_data"]["max_score"] > 0
+        assert readable_by_student([str(repo)]) == []           # made root-only by the grader itself
+        note = "WARNING: without bubblewrap, submissions could read the instructor's files"
+        assert note in json.dumps(results) and str(peers / "autograd") in json.dumps(results)
+        assert str(repo) not in json.dumps(results).split(note, 1)[1]
+    finally:
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_numpy_inside_the_checkout_stays_readable(tmp_path):
+    """A virtual environment inside the repository: everything but the way to numpy is locked."""
+    from adlib.grade.lockdown import _without_readable
+    numpy_dir = tmp_path / "repo" / ".venv" / "lib" / "site-packages" / "numpy"
+    for folder in (numpy_dir, tmp_path / "repo" / ".venv" / "lib" / "site-packages" / "autograd",
+                   tmp_path / "repo" / "grading", tmp_path / "repo" / ".venv" / "bin"):
+        folder.mkdir(parents=True)
+    (tmp_path / "repo" / "tasks.py").write_text("")
+    got = _without_readable(str(tmp_path / "repo"), [str(numpy_dir)])
+    names = sorted(os.path.relpath(p, tmp_path / "repo") for p in got)
+    assert names == [".venv/bin", ".venv/lib/site-packages/autograd", "grading", "tasks.py"]
 
 
 def test_lockdown_finds_the_instructor_folders_and_peers(tmp_path):

@@ -41,9 +41,35 @@ def _package_dir(name):
     return os.path.realpath(spec.origin) if spec.origin and os.path.exists(spec.origin) else None
 
 
-def instructor_paths(hidden=None):
+def _inside(path, folder):
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _keep_readable():
+    """What the student's process must still read: numpy (and its bundled libraries) and Python."""
+    import numpy
+    numpy_dir = os.path.realpath(os.path.dirname(numpy.__file__))
+    keep = [numpy_dir, numpy_dir + ".libs"]
+    return keep + [os.path.realpath(p) for p in (sys.base_prefix, sys.base_exec_prefix, sys.executable)]
+
+
+def _without_readable(path, keep):
+    """``path``, or, when something that must stay readable is inside it (e.g. a virtual environment
+    inside the repository), the entries of ``path`` that hold none of it, recursively."""
+    if not any(_inside(k, path) for k in keep):
+        return [path]
+    if not os.path.isdir(path) or any(k == path for k in keep):
+        return []
+    out = []
+    for name in sorted(os.listdir(path)):
+        out += _without_readable(os.path.join(path, name), keep)
+    return out
+
+
+def instructor_paths(hidden=None, peers=True):
     """The places a submission must not read: the checkout or folder holding adlib (with grading/ and
-    exercises/source/), the hidden checks, and every installed copy of adlib and its peers."""
+    exercises/source/), the hidden checks, and (``peers``) every installed copy of adlib and its peers.
+    numpy and the Python installation are never among them, even when they sit inside the checkout."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # adlib/
     root = os.path.dirname(here)
     paths = []
@@ -56,11 +82,13 @@ def instructor_paths(hidden=None):
         paths.append(hidden)
         if os.path.basename(os.path.dirname(hidden)) == "grading":   # <repository>/grading/hidden
             paths.append(os.path.dirname(os.path.dirname(hidden)))
-    paths += [p for p in (_package_dir(name) for name in PEERS) if p]
+    if peers:
+        paths += [p for p in (_package_dir(name) for name in PEERS) if p]
+    keep = _keep_readable()
     out = []
-    for path in (os.path.realpath(p) for p in paths):
-        if not any(path == o or path.startswith(o + os.sep) for o in out):
-            out = [o for o in out if not o.startswith(path + os.sep)] + [path]
+    for path in (q for p in paths for q in _without_readable(os.path.realpath(p), keep)):
+        if not any(_inside(path, o) for o in out):
+            out = [o for o in out if not _inside(o, path)] + [path]
     return out
 
 

@@ -216,11 +216,19 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024, hidden=None):
 
 
 def _exposure_warning(hidden):
-    """As root without bubblewrap: a loud note naming every instructor folder a submission could read."""
+    """As root without bubblewrap, where the student's own user can read every world-readable file:
+    make the grader's own files (the checkout or installed adlib, the hidden checks) root-only, and
+    return a loud note naming what a submission could still read (autograd, torch, ... if installed)."""
     from . import jail
-    from .lockdown import instructor_paths, readable_by_student
+    from .lockdown import instructor_paths, lock_down, readable_by_student
     if os.geteuid() != 0 or jail.bwrap_path():
         return []
+    own = readable_by_student(instructor_paths(hidden, peers=False))
+    if own:
+        lock_down(own)
+        print("adlib-grade: without bubblewrap, submissions run as a user of their own that can read "
+              "every world-readable file; these folders are now readable by their owner only: "
+              + ", ".join(own), file=sys.stderr)
     exposed = readable_by_student(instructor_paths(hidden))
     if not exposed:
         return []
