@@ -81,9 +81,9 @@ def test_stubs_score_zero_with_not_implemented(tmp_path):
 # (fixture, exercise, the tests that must fail, a phrase the feedback must contain)
 WRONG = [
     ("ex03_overwrite", "ex03",
-     {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1 (35 at x = 17)",
+     {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1",
       "x * x and x + x use x twice in one operation",
-      "backward() on a graph with shared nodes matches central differences"},
+      "backward() on a graph with shared nodes gives the right gradients"},
      "overwritten (=) where it must be accumulated (+=)"),
     ("ex03_exp_times_input", "ex03", {"the backward rule of exp(a)"},
      "the derivative of exp multiplied by its input"),
@@ -96,15 +96,45 @@ WRONG = [
       "db = dH ⊙ relu'(W x + b)"},
      "the relu derivative is missing"),
     ("ex05_missing_unbroadcast", "ex05",
-     {"the VJPs of a + b when b is broadcast", "adlib.grad through your primitives gives the right gradients"},
+     {"the VJPs of a + b when b is broadcast", "your rules, registered with defvjp, chain into the right gradients"},
      "missing unbroadcast"),
     ("ex05_wrong_reduction", "ex05",
-     {"the VJP of a sum over one axis", "adlib.grad through your primitives gives the right gradients"},
+     {"the VJP of a sum over one axis, for every axis (0, 1, 2, -1, -3)", "your rules, registered with defvjp, chain into the right gradients"},
      "wrong reduction"),
     ("ex06_sum_not_mean", "ex06",
      {"the gradient for W1", "the gradient for b1", "the gradient for w2", "the gradient for b2",
       "train reaches 95% accuracy on fresh two-moons data"},
      "n times too large"),
+    ("ex01_forward_for_central", "ex01",
+     {"central_difference uses (f(x + h) - f(x - h)) / (2h)",
+      "central_difference's default h gives about 10 correct digits"},
+     "a forward difference where a central one is asked"),
+    ("ex01_step_too_small", "ex01", {"forward_difference's default h gives about 7 correct digits"},
+     "is too small"),
+    ("ex02_product_tangent_twice", "ex02",
+     {"* follows the product rule, with a Dual or a number on either side",
+      "derivative(f, x) is exact for a rational function"},
+     "counts one tangent twice"),
+    ("ex02_rsub_reversed", "ex02", {"- and unary minus, with a Dual or a number on either side"},
+     "__rsub__ computes self - other"),
+    ("ex02_rtruediv_reversed", "ex02",
+     {"/ follows the quotient rule, with a Dual or a number on either side",
+      "derivative(f, x) is exact for a rational function"},
+     "__rtruediv__ computes self / other"),
+    ("ex03_order_not_reversed", "ex03",
+     {"a value used twice: u = x + 1, y = x·u gives dy/dx = 2x + 1",
+      "backward() on a graph with shared nodes gives the right gradients",
+      "backward() on a chain 20,000 operations deep (no recursion)"},
+     "in the wrong order"),
+    ("ex05_softmax_no_subtraction", "ex05",
+     {"the VJP of softmax over the last axis", "your rules, registered with defvjp, chain into the right gradients"},
+     "missing its subtraction term"),
+    ("ex06_train_never_keeps_update", "ex06", {"train reaches 95% accuracy on fresh two-moons data"},
+     "never keeps its update"),
+    # One slip in forward costs forward's own point and train's, not the gradient tests'.
+    ("ex06_forward_without_tanh", "ex06",
+     {"forward gives the logits z and the hidden activations A1", "train reaches 95% accuracy on fresh two-moons data"},
+     "the logits z for"),
 ]
 
 
@@ -199,3 +229,28 @@ def test_a_missing_name_is_reported_without_an_empty_traceback(tmp_path):
     outputs = [t["output"] for t in results["tests"]]
     assert outputs and all("your file defines no 'Value'" in o for o in outputs)
     assert not any("Traceback" in o for o in outputs)   # no line of the student's file to show
+
+
+def _solution_lines():
+    """The lines between BEGIN and END SOLUTION in the reference files, without blanks and spaces."""
+    lines = set()
+    for path in SOURCE.glob("ex*.py"):
+        inside = False
+        for line in path.read_text().splitlines():
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside and len("".join(line.split())) >= 16 and not line.strip().startswith("#"):
+                lines.add("".join(line.split()))
+    return lines
+
+
+def test_no_solution_line_ships_in_the_grader():
+    """The grader ships to students (public checks, probes): none of its files holds a solution's line."""
+    solutions = _solution_lines()
+    assert len(solutions) > 40
+    grade = ROOT / "adlib" / "grade"
+    found = [(str(p.relative_to(ROOT)), line) for p in grade.rglob("*.py")
+             for line in {"".join(t.split()) for t in p.read_text().splitlines()} & solutions]
+    assert found == []

@@ -8,8 +8,13 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from adlib.grade.cli import main
 from adlib.grade.exercises import EXERCISES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "grade_fixtures"))
+from modes import grader, locked_repo  # noqa: E402,F401  (the fixtures: four ways to run the grader)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "exercises" / "source"
@@ -108,17 +113,75 @@ def test_submission_cannot_borrow_the_reference_solution(tmp_path):
     # Reading the reference file, running `cat` on it, ctypes and open(): each is refused.
     results, table = grade_folder(tmp_path, {"ex01": HOSTILE / "ex01_snooper.py"})
     assert results["score"] == 0
-    outputs = [t["output"] for t in table["ex01"].values()]
-    assert all("the grader does not let submissions" in o for o in outputs), outputs
-    joined = "\n".join(outputs)
-    for route in ("read /", "subprocess.Popen", "ctypes.dlopen"):
-        assert route in joined
+    # It imports adlib to find the reference: adlib is not in the sandbox, and the reason is given.
+    assert "adlib is not available to your code" in json.dumps(results)
 
 
 def test_adlib_own_answers_earn_nothing(tmp_path):
     results, table = grade_folder(tmp_path, {"ex01": HOSTILE / "ex01_borrows_adlib.py",
                                              "ex03": HOSTILE / "ex03_subclasses_adlib_value.py"})
     assert results["score"] == 0
-    ex01 = table["ex01"]["central_difference uses (f(x + h) - f(x - h)) / (2h)"]["output"]
-    assert "adlib.central_difference is adlib's own answer to this exercise" in ex01
-    assert "adlib.Value is adlib's own answer" in table["ex03"]["your file imports"]["output"]
+    for key in ("ex01", "ex03"):
+        assert "adlib is not available to your code" in table[key]["your file imports"]["output"]
+
+
+def _litter():
+    return [p for folder in ("/tmp", "/var/tmp", "/dev/shm") for p in Path(folder).glob("adlib-rampage-*")]
+
+
+def test_a_rampage_costs_only_the_tests_it_hits_and_leaves_nothing_behind(grader):
+    """kill(-1, SIGKILL), 100 MB printed, 200 spinning threads, 72 MB of files in shared folders."""
+    try:
+        results, tests = grader.submit("ex01", (HOSTILE / "ex01_rampage.py").read_text())
+        for name in ("forward_difference uses (f(x + h) - f(x)) / h",
+                     "forward_difference's default h gives about 7 correct digits"):
+            assert tests[name]["score"] == tests[name]["max_score"] > 0, tests[name]
+        # Spinning threads (the process limit stops most) may slow its own answer past the limit.
+        spun = tests["best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"]
+        assert spun["score"] == spun["max_score"] or "timed out" in spun["output"], spun
+        gradient = tests["numerical_gradient matches the exact gradient of f: R^n -> R"]
+        assert gradient["score"] == 0 and "File too large" in gradient["output"]
+        # What it printed is shown, cut, as what the student's code printed, never as the grader's words.
+        assert len(json.dumps(results)) < 100_000
+        assert "score: 100/100" not in results.get("output", "")
+        assert _litter() == []
+    finally:
+        for path in _litter():
+            path.unlink()
+
+
+def test_the_whole_standard_library_is_importable_in_the_sandbox(grader):
+    """Not only the modules imported in advance (bubblewrap used to make /root 0700 for a Python under /root)."""
+    if grader.mode.startswith("fallback") and sys.base_prefix.startswith("/root/") \
+            and (os.stat("/root").st_mode & 0o005) != 0o005:
+        pytest.skip("without bubblewrap, a Python under /root (0700) is readable only before dropping to the user")
+    text = "import calendar\nimport zipfile\n\n\ndef forward_difference(f, x, h=1e-7):\n    return (f(x + h) - f(x)) / h\n"
+    _, tests = grader.submit("ex01", text)
+    assert tests["forward_difference uses (f(x + h) - f(x)) / h"]["score"] == 2
+
+
+def test_many_files_cannot_fill_the_machine(grader):
+    """RLIMIT_FSIZE bounds one file, not how many: under bubblewrap /tmp and the work folder are 64 MB
+    tmpfs of their own; without it, the work folder and what it left in /tmp are removed after grading."""
+    try:
+        _, tests = grader.submit("ex01", (HOSTILE / "ex01_fills_the_disk.py").read_text())
+        output = tests["forward_difference uses (f(x + h) - f(x)) / h"]["output"]
+        if grader.mode == "bwrap-no-hook":   # (the hook refuses the relative path before the kernel is asked)
+            assert "No space left on device" in output and "wrote 120 MB" in output   # 60 MB in each
+        assert list(Path("/tmp").glob("fill-*")) == []
+        assert list(grader.scratch.rglob("fill-*")) == []
+    finally:
+        for path in Path("/tmp").glob("fill-*"):
+            path.unlink()
+
+
+def test_frames_forged_into_the_grader_pipe_earn_nothing_and_are_blamed_on_the_submission(tmp_path):
+    results, table = grade_folder(tmp_path, {"ex01": HOSTILE / "ex01_forges_replies.py"})
+    tests = table["ex01"]
+    assert "grader error" not in json.dumps(results)
+    for name in ("forward_difference uses (f(x + h) - f(x)) / h",
+                 "central_difference uses (f(x + h) - f(x - h)) / (2h)",
+                 "numerical_gradient matches the exact gradient of f: R^n -> R"):
+        assert tests[name]["score"] == 0 and "does not understand" in tests[name]["output"], tests[name]
+    best = tests["best_step gives sqrt(eps) for forward and eps**(1/3) for central differences"]
+    assert best["score"] == best["max_score"]   # its honest answer, not a stale forged one

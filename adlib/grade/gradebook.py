@@ -18,8 +18,9 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from .exercises import EXERCISES
-from .grader import GradingError, find_submissions, grade_submission, jobs_default, new_seed
-from .report import gradescope, totals
+from .grader import GradingError, grade_submission, jobs_default, new_seed
+from .naming import plan as sort_files
+from .report import complete, gradescope, totals
 
 __all__ = ["grade_class"]
 
@@ -34,48 +35,54 @@ def _students(path):
     return students
 
 
-def grade_class(path, out, seed=None, timeout=5.0, memory_mb=1024, jobs=None):
-    """Grade every student folder under ``path``; write the gradebook to ``out``; return a summary."""
+def grade_class(path, out, seed=None, timeout=5.0, memory_mb=1024, jobs=None, hidden=None):
+    """Grade every student folder under ``path``; write the gradebook to ``out``; return a summary.
+
+    ``hidden`` is the folder of hidden checks (None: the public checks only).  Every
+    student is graded with the same seed, so all see the same random inputs; the
+    CSV has one row per student: a score for every exercise (0 for a missing one),
+    the total, the maximum (the same for everyone), the seed and notes (missing,
+    misnamed and unimportable files, grading errors).
+    """
     from .runner import write_json_atomic
 
     seed = new_seed() if seed is None else int(seed)
-    plan, notes = {}, {}
-    for student in _students(path):
-        try:
-            plan[student] = find_submissions(os.path.join(path, student))
-        except GradingError as exc:
-            plan[student] = []
-            notes[student] = str(exc)
+    plans = {student: sort_files(os.path.join(path, student)) for student in _students(path)}
     with ThreadPoolExecutor(max_workers=jobs or jobs_default()) as pool:
-        futures = {student: pool.submit(grade_submission, files, seed, timeout, memory_mb)
-                   for student, files in plan.items() if files}
-        results = {student: futures[student].result() if student in futures else []
-                   for student in plan}
+        futures = {student: pool.submit(grade_submission, p.graded(), seed, timeout, memory_mb, hidden=hidden)
+                   for student, p in plans.items() if p.graded()}
+        graded = {student: futures[student].result() if student in futures else [] for student in plans}
+    results = {student: complete(graded[student], plans[student], seed=seed, public_only=hidden is None)
+               for student in plans}
     os.makedirs(out, exist_ok=True)
     keys = list(EXERCISES)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["student", *keys, "total", "max", "notes"])
+    writer.writerow(["student", *keys, "total", "max", "seed", "notes"])
     for student, rs in results.items():
         by_key = {r["exercise"]: r for r in rs}
-        row = [student]
-        for key in keys:
-            row.append(f"{totals([by_key[key]])[0]:g}" if key in by_key else "")
         score, maximum = totals(rs)
-        problems = [notes.get(student, "")]
+        problems = list(plans[student].notes())
         for r in rs:
             if r.get("import_error"):
                 problems.append(f"{r['exercise']}: could not be imported")
             if r.get("error"):
                 problems.append(f"{r['exercise']}: {r['error']}")
-        row += [f"{score:g}", f"{maximum:g}", "; ".join(p for p in problems if p)]
-        writer.writerow(row)
+        writer.writerow([_cell(student), *(f"{totals([by_key[k]])[0]:g}" for k in keys),
+                         f"{score:g}", f"{maximum:g}", seed, _cell("; ".join(problems))])
         folder = os.path.join(out, student)
         os.makedirs(folder, exist_ok=True)
-        write_json_atomic(os.path.join(folder, "results.json"), gradescope(rs))
+        write_json_atomic(os.path.join(folder, "results.json"),
+                          gradescope(rs, notes=plans[student].notes(), public_only=hidden is None))
     _write_text_atomic(os.path.join(out, "gradebook.csv"), buffer.getvalue())
     lines = [f"{student}: {totals(rs)[0]:g}/{totals(rs)[1]:g}" for student, rs in results.items()]
+    lines.append(f"seed {seed}" + ("; public checks only (no hidden checks found)" if hidden is None else ""))
     return "\n".join(lines + [f"gradebook written to {os.path.join(out, 'gradebook.csv')}"])
+
+
+def _cell(text):
+    """A CSV cell a spreadsheet shows as text, never runs as a formula (names come from students)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _write_text_atomic(path, text):

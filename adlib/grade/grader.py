@@ -34,7 +34,7 @@ def new_seed():
 def find_submissions(path):
     """[(exercise, file)] for a file or the exercise files directly inside a folder."""
     path = os.fspath(path)
-    if os.path.isfile(path):
+    if os.path.lexists(path) and not os.path.isdir(path):
         exercise = identify(path)
         if exercise is None:
             names = ", ".join(e.filename for e in EXERCISES.values())
@@ -46,7 +46,9 @@ def find_submissions(path):
         for name in sorted(os.listdir(path)):
             full = os.path.join(path, name)
             exercise = identify(name)
-            if exercise is not None and os.path.isfile(full) and exercise.key not in found:
+            # a symbolic link or a FIFO is found too: reading it gives a clear 0-point report
+            if exercise is not None and os.path.lexists(full) and not os.path.isdir(full) \
+                    and exercise.key not in found:
                 found[exercise.key] = (exercise, full)
         if not found:
             names = ", ".join(e.filename for e in EXERCISES.values())
@@ -67,23 +69,25 @@ def _runner_env():
     return env
 
 
-def grade_file(exercise, path, seed=None, timeout=5.0, memory_mb=1024):
+def grade_file(exercise, path, seed=None, timeout=5.0, memory_mb=1024, hidden=None):
     """Grade one file for one exercise; return its result dict."""
-    return grade_submission([(exercise, path)], seed, timeout, memory_mb)[0]
+    return grade_submission([(exercise, path)], seed, timeout, memory_mb, hidden=hidden)[0]
 
 
-def grade_submission(submissions, seed=None, timeout=5.0, memory_mb=1024, budget=None):
+def grade_submission(submissions, seed=None, timeout=5.0, memory_mb=1024, budget=None, hidden=None):
     """Grade one student's files ([(Exercise, path)]) in one runner process; one result per file.
 
     The runner is killed, with everything it started, if it outlives ``budget``
     seconds; then every exercise of this submission reports that, and nothing else
-    is affected.
+    is affected.  ``hidden``: the folder of hidden checks (None: public checks only).
     """
     seed = new_seed() if seed is None else int(seed)
     budget = budget if budget is not None else 30 + 15 * timeout * len(submissions)
     _protect_self()
     cmd = [sys.executable, "-m", "adlib.grade.runner", "--seed", str(seed),
            "--timeout", str(timeout), "--memory", str(memory_mb)]
+    if hidden:
+        cmd += ["--hidden", os.path.abspath(hidden)]
     for exercise, path in submissions:
         cmd += ["--grade", exercise.key, os.path.abspath(path)]
     bases = [{"exercise": ex.key, "title": ex.title, "file": os.path.basename(path), "seed": seed,
@@ -121,7 +125,7 @@ def grade_submission(submissions, seed=None, timeout=5.0, memory_mb=1024, budget
 def _protect_self():
     """Without a separate user for student code, keep it out of /proc/<this pid>/fd and /mem."""
     if os.geteuid() != 0:
-        from .sandbox import set_dumpable
+        from .reaper import set_dumpable
         set_dumpable(False)
 
 
@@ -141,7 +145,11 @@ def _sanitise(result, base):
         tests.append({"name": str(t.get("name", "")), "id": str(t.get("id", "")), "score": score,
                       "max_score": max_score, "outcome": str(t.get("outcome", "")),
                       "output": str(t.get("output", "")), "hidden": bool(t.get("hidden", False))})
+    warning = result.get("import_warning")
     return {**base, "import_error": result.get("import_error"), "tests": tests,
+            "import_warning": warning if isinstance(warning, dict) else None,
+            "notes": [str(n) for n in result.get("notes", []) if isinstance(n, str)],
+            "hidden_points_not_checked": float(result.get("hidden_points_not_checked", 0) or 0),
             "error": result.get("error"), "execution_time": float(result.get("execution_time", 0.0))}
 
 
@@ -149,6 +157,6 @@ def jobs_default():
     return max(1, os.cpu_count() or 1)
 
 
-def grade_folder(path, seed=None, timeout=5.0, memory_mb=1024, jobs=None):
+def grade_folder(path, seed=None, timeout=5.0, memory_mb=1024, jobs=None, hidden=None):
     """Grade every exercise file found at ``path`` (a file or a folder): one result per file."""
-    return grade_submission(find_submissions(path), seed, timeout, memory_mb)
+    return grade_submission(find_submissions(path), seed, timeout, memory_mb, hidden=hidden)

@@ -117,41 +117,49 @@ class _Bridge:
 
 def exercise_of(item):
     """The exercise key ("ex03") of a collected test, from its module name (check_ex03)."""
-    return item.module.__name__.rsplit(".", 1)[-1].replace("check_", "", 1)
+    return item.module.__name__.rsplit(".", 1)[-1].replace("check_", "", 1).split("_")[0]
 
 
-def run(submissions, seed, timeout=5.0, memory_mb=1024):
+def run(submissions, seed, timeout=5.0, memory_mb=1024, hidden=None):
     """Grade ``submissions`` ([(exercise key, file)]) in one pytest session; return plain data.
 
-    Each file gets its own sandbox (its own private copy, its own child processes).
+    Each file gets its own sandbox: a probe server in a fresh, isolated process.
+    ``hidden``: the folder of hidden checks, or None (public checks only).
     """
     import pytest
 
-    from . import session
+    from . import fixtures, jail, session
     from .exercises import EXERCISES
-    from .sandbox import Sandbox, StudentFailure, become_subreaper, kill_orphans
+    from .reaper import become_subreaper, kill_orphans
+    from .sandbox import Sandbox, StudentFailure
+    from .submission import BadSubmission, read_submission
 
     become_subreaper()
-    _preload_common()
     # Inside the grader's scratch directory (our cwd), which the grader removes even
     # if this process is killed.
     private = tempfile.mkdtemp(prefix="private-", dir=os.getcwd())
+    os.chmod(private, 0o755)   # the student's user must reach its own folder inside
+    session.seed = seed
+    session.sandboxes, session.import_errors = {}, {}
+    displays, import_times, warnings = {}, {}, {}
     try:
-        os.chmod(private, 0o755)   # readable by the unprivileged child
-        session.seed = seed
-        session.sandboxes, session.import_errors, displays, import_times = {}, {}, {}, {}
         for key, submission in submissions:
             displays[key] = os.path.basename(submission)
-            copy = os.path.join(private, f"{key}_submission.py")
-            with open(submission, "rb") as src, open(copy, "wb") as dst:
-                dst.write(src.read())
-            os.chmod(copy, 0o644)
-            sandbox = Sandbox(copy, display=displays[key], timeout=timeout, memory_mb=memory_mb,
-                              scratch=private, forbid=EXERCISES[key].forbid)
+            try:
+                source = read_submission(submission)
+            except BadSubmission as exc:
+                session.import_errors[key] = {"message": f"not graded: {exc}", "traceback": ""}
+                continue
+            sandbox = Sandbox(key, source, EXERCISES[key].filename, timeout=timeout, memory_mb=memory_mb,
+                              scratch=private)
+            sandbox.start()   # all files start importing numpy at once
             session.sandboxes[key] = sandbox
+        for key, sandbox in session.sandboxes.items():
             started = time.monotonic()
             try:
-                sandbox.call(_import_only)
+                warning = sandbox.check_import()
+                if warning:
+                    warnings[key] = warning
             except StudentFailure as failure:
                 if failure.kind != "not_implemented":
                     session.import_errors[key] = {"message": failure.message, "traceback": failure.details}
@@ -161,18 +169,22 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024):
         ini = os.path.join(private, "pytest.ini")
         with open(ini, "w", encoding="utf-8") as fh:
             fh.write(PYTEST_INI)
-        checks = os.path.join(os.path.dirname(__file__), "checks")
         args = [EXERCISES[key].checks for key, _ in submissions]
-        args += ["-c", ini, "--rootdir", checks, "-p", "no:cacheprovider", "--strict-markers",
+        if hidden:
+            args += [p for p in (EXERCISES[key].hidden_checks(hidden) for key, _ in submissions) if p]
+        args += ["-c", ini, "--rootdir", "/", "-p", "no:cacheprovider", "--strict-markers",
                  "-q", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
         with open(os.devnull, "w") as quiet:
             saved = sys.stdout
             sys.stdout = quiet
             try:
-                code = pytest.main(args, plugins=[bridge, collector])
+                code = pytest.main(args, plugins=[fixtures, bridge, collector])
             finally:
                 sys.stdout = saved
+        for sandbox in session.sandboxes.values():
+            sandbox.stop()
         kill_orphans()
+        isolation = [jail.describe()] + _exposure_warning(hidden)
         results = []
         for key, _ in submissions:
             tests = []
@@ -185,31 +197,46 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024):
                     record["output"] = describe(exc)
                 tests.append(record)
             error = None if tests else f"the grader found no tests (pytest exit code {int(code)})"
+            missing = 0 if hidden else EXERCISES[key].hidden_points
+            notes = list(isolation)
+            if missing:
+                notes.append(f"public checks only: {missing:g} of {EXERCISES[key].max_points:g} points are "
+                             "checked by hidden tests on Gradescope")
             results.append({"exercise": key, "title": EXERCISES[key].title, "file": displays[key],
                             "seed": seed, "import_error": session.import_errors.get(key),
-                            "tests": tests, "error": error,
-                            "execution_time": round(import_times[key] + sum(
+                            "import_warning": warnings.get(key), "hidden_points_not_checked": missing,
+                            "notes": notes, "tests": tests, "error": error,
+                            "execution_time": round(import_times.get(key, 0.0) + sum(
                                 t["duration"] for t in tests), 3)})
         return results
     finally:
+        for sandbox in session.sandboxes.values():
+            sandbox.stop()
         shutil.rmtree(private, ignore_errors=True)
 
 
-def _preload_common():
-    """Modules student code may load lazily: import them while we can read the installation."""
-    import importlib
-    for name in ("numpy.linalg", "numpy.fft", "numpy.random", "numpy.polynomial", "math", "cmath",
-                 "random", "statistics", "fractions", "decimal", "functools", "itertools", "collections",
-                 "copy", "operator", "numbers", "warnings", "traceback", "linecache", "tokenize",
-                 "adlib", "adlib.numpy", "adlib.nn", "adlib.datasets", "adlib.value"):
-        try:
-            importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - a broken optional module must not stop grading
-            pass
-
-
-def _import_only(module):
-    return None
+def _exposure_warning(hidden):
+    """As root without bubblewrap, where the student's own user can read every world-readable file:
+    make the grader's own files (the checkout or installed adlib, the hidden checks) root-only, and
+    return a loud note naming what a submission could still read (autograd, torch, ... if installed)."""
+    from . import jail
+    from .lockdown import instructor_paths, lock_down, readable_by_student
+    if os.geteuid() != 0 or jail.bwrap_path():
+        return []
+    own = readable_by_student(instructor_paths(hidden, peers=False))
+    if own:
+        lock_down(own)
+        print("adlib-grade: without bubblewrap, submissions run as a user of their own that can read "
+              "every world-readable file; these folders are now readable by their owner only: "
+              + ", ".join(own), file=sys.stderr)
+    exposed = readable_by_student(instructor_paths(hidden))
+    if not exposed:
+        return []
+    message = ("WARNING: without bubblewrap, submissions could read the instructor's files: "
+               + ", ".join(exposed) + "; make them root-only (as root: python -m adlib.grade.lockdown) "
+               "before grading")
+    print(message, file=sys.stderr)
+    return [message]
 
 
 def write_json_atomic(path, data):
@@ -234,6 +261,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--timeout", type=float, default=5.0)
     parser.add_argument("--memory", type=int, default=1024)
+    parser.add_argument("--hidden", help="the folder of hidden checks (default: public checks only)")
     ns = parser.parse_args(argv)
     # The result goes back on a private copy of stdout, written only after every
     # process that ran student code is dead; fd 1 itself now leads nowhere, and
@@ -242,7 +270,7 @@ def main(argv=None):
     quiet = os.open(os.devnull, os.O_WRONLY)
     os.dup2(quiet, 1)
     os.close(quiet)
-    result = run([tuple(pair) for pair in ns.grade], ns.seed, ns.timeout, ns.memory)
+    result = run([tuple(pair) for pair in ns.grade], ns.seed, ns.timeout, ns.memory, ns.hidden)
     data = json.dumps(result, allow_nan=False).encode("utf-8")
     with os.fdopen(result_fd, "wb") as fh:
         fh.write(data)

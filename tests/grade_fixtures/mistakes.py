@@ -67,6 +67,34 @@ MISTAKES = {
     "ex06_sum_not_mean": ("ex06", [
         ("dz = (1.0 / (1.0 + np.exp(-z)) - y) / n", "dz = (1.0 / (1.0 + np.exp(-z)) - y)   # sum, not mean"),
     ]),
+    # Part 4 of issue 12: the mistakes students actually make, each named in the feedback.
+    "ex01_forward_for_central": ("ex01", [
+        ("return (f(x + h) - f(x - h)) / (2 * h)", "return (f(x + h) - f(x)) / h"),
+    ]),
+    "ex01_step_too_small": ("ex01", [
+        ("def forward_difference(f, x, h=1e-7):", "def forward_difference(f, x, h=1e-13):"),
+    ]),
+    "ex02_product_tangent_twice": ("ex02", [
+        ("self.real * other.dual + self.dual * other.real", "self.dual * other.real + self.dual * other.real"),
+    ]),
+    "ex02_rsub_reversed": ("ex02", [
+        ("return Dual.lift(other) - self", "return self - Dual.lift(other)"),
+    ]),
+    "ex02_rtruediv_reversed": ("ex02", [
+        ("return Dual.lift(other) / self", "return self / Dual.lift(other)"),
+    ]),
+    "ex03_order_not_reversed": ("ex03", [
+        ("for node in reversed(order):", "for node in order:"),
+    ]),
+    "ex05_softmax_no_subtraction": ("ex05", [
+        ("return ans * (g - np.sum(g * ans, axis=-1, keepdims=True))", "return ans * g"),
+    ]),
+    "ex06_train_never_keeps_update": ("ex06", [
+        ("params[k] = params[k] + velocity[k]", "params[k] + velocity[k]"),
+    ]),
+    "ex06_forward_without_tanh": ("ex06", [
+        ('A1 = np.tanh(X @ params["W1"].T + params["b1"])', 'A1 = X @ params["W1"].T + params["b1"]'),
+    ]),
 }
 
 

@@ -4,24 +4,21 @@ import math
 import numpy as np
 import pytest
 
-from adlib.grade.expect import Mistake, close
-from adlib.grade.sandbox import InvalidSubmission
+import adlib
+from adlib.grade.expect import Mistake, close, fmt, matches
+from adlib.grade.oracle import dual
+from adlib.grade.probes.ex02 import OPS, rational
 
 pytestmark = pytest.mark.ex02
 
 
-def _pair(m, d, what):
-    """(real, dual) of the student's result, checking it is their own Dual."""
-    cls = type(d)
-    if not isinstance(d, m.Dual):
-        raise InvalidSubmission(f"{what} returned a {cls.__name__}, expected a Dual")
-    if cls.__module__ != m.__name__:
-        raise InvalidSubmission(f"{what}: Dual must be your own class, not {cls.__module__}.{cls.__name__}")
-    return float(d.real), float(d.dual)
-
-
 def _check(got, want, what, mistakes=()):
-    """got, want: (real, dual) pairs; mistakes: [((real, dual), explanation)]."""
+    """got, want: (real, dual) pairs; mistakes: [((real, dual), explanation)], matched on both parts."""
+    if not matches(got, want, rtol=1e-9):
+        for wrong, explanation in mistakes:
+            if matches(got, wrong, rtol=1e-9):
+                raise Mistake(f"{what} is Dual({fmt(float(got[0]))}, {fmt(float(got[1]))}), expected "
+                              f"Dual({fmt(float(want[0]))}, {fmt(float(want[1]))}). It looks like {explanation}.")
     close(got[0], want[0], f"the real part of {what}", rtol=1e-9)
     close(got[1], want[1], f"the dual part of {what}", rtol=1e-9,
           mistakes=[(w[1], e) for w, e in mistakes])
@@ -31,67 +28,63 @@ def _duals(rng, k=2):
     return [(float(rng.uniform(0.5, 3)) * rng.choice([-1, 1]), float(rng.uniform(0.5, 3))) for _ in range(k)]
 
 
+def _arithmetic(student, rng, op):
+    """The student's [Dual op Dual, Dual op k, k op Dual(, -Dual)], adlib.Dual's, and the inputs."""
+    (a, b), (c, d) = _duals(rng)
+    k = float(rng.uniform(1, 5))
+    got = student.call("arithmetic", op, a, b, c, d, k)
+    x, fn = adlib.Dual(a, b), OPS[op]
+    want = [dual(fn(x, adlib.Dual(c, d))), dual(fn(x, k)), dual(fn(k, x))] + ([dual(-x)] if op == "-" else [])
+    return got, want, (a, b, c, d, k)
+
+
 @pytest.mark.points(1)
 def test_add(student, rng):
     """+ with a Dual or a number on either side"""
-    (a, b), (c, d) = _duals(rng)
-    k = float(rng.uniform(1, 5))
-    got = student.call(lambda m: [_pair(m, m.Dual(a, b) + m.Dual(c, d), "Dual + Dual"),
-                                  _pair(m, m.Dual(a, b) + k, "Dual + number"),
-                                  _pair(m, k + m.Dual(a, b), "number + Dual")])
-    _check(got[0], (a + c, b + d), "Dual(a, b) + Dual(c, d)")
-    _check(got[1], (a + k, b), "Dual(a, b) + k")
-    _check(got[2], (a + k, b), "k + Dual(a, b)")
+    got, want, _ = _arithmetic(student, rng, "+")
+    for mine, right, what in zip(got, want, ("Dual(a, b) + Dual(c, d)", "Dual(a, b) + k", "k + Dual(a, b)")):
+        _check(mine, right, what)
 
 
 @pytest.mark.points(2)
 def test_sub(student, rng):
     """- and unary minus, with a Dual or a number on either side"""
-    (a, b), (c, d) = _duals(rng)
-    k = float(rng.uniform(1, 5))
-    got = student.call(lambda m: [_pair(m, m.Dual(a, b) - m.Dual(c, d), "Dual - Dual"),
-                                  _pair(m, m.Dual(a, b) - k, "Dual - number"),
-                                  _pair(m, k - m.Dual(a, b), "number - Dual"),
-                                  _pair(m, -m.Dual(a, b), "-Dual")])
-    _check(got[0], (a - c, b - d), "Dual(a, b) - Dual(c, d)")
-    _check(got[1], (a - k, b), "Dual(a, b) - k")
-    _check(got[2], (k - a, -b), "k - Dual(a, b)",
-           mistakes=[((a - k, b), "__rsub__ computes self - other; it must be other - self (a sign error)")])
-    _check(got[3], (-a, -b), "-Dual(a, b)")
+    got, want, _ = _arithmetic(student, rng, "-")
+    _check(got[0], want[0], "Dual(a, b) - Dual(c, d)")
+    _check(got[1], want[1], "Dual(a, b) - k")
+    _check(got[2], want[2], "k - Dual(a, b)",
+           mistakes=[(want[1], "__rsub__ computes self - other; it must be other - self (a sign error)")])
+    _check(got[3], want[3], "-Dual(a, b)")
 
 
 @pytest.mark.points(2)
 def test_mul(student, rng):
     """* follows the product rule, with a Dual or a number on either side"""
-    (a, b), (c, d) = _duals(rng)
-    k = float(rng.uniform(1, 5))
-    got = student.call(lambda m: [_pair(m, m.Dual(a, b) * m.Dual(c, d), "Dual * Dual"),
-                                  _pair(m, m.Dual(a, b) * k, "Dual * number"),
-                                  _pair(m, k * m.Dual(a, b), "number * Dual")])
-    _check(got[0], (a * c, a * d + b * c), "Dual(a, b) * Dual(c, d)", mistakes=[
+    got, want, (a, b, c, d, k) = _arithmetic(student, rng, "*")
+    twice = ("the product rule counts one tangent twice ({}); each dual part meets the other number's "
+             "real part: a·d + b·c")
+    _check(got[0], want[0], "Dual(a, b) * Dual(c, d)", mistakes=[
+        ((a * c, 2 * b * c), twice.format("b·c + c·b")), ((a * c, 2 * a * d), twice.format("a·d + d·a")),
         ((a * c, b * d), "you multiplied the dual parts (b·d); the product rule gives a·d + b·c"),
         ((a * c, b + d), "you added the dual parts; the product rule gives a·d + b·c"),
         ((a * c, a * d), "you kept only a·d; the product rule gives a·d + b·c"),
         ((a * c, b * c), "you kept only b·c; the product rule gives a·d + b·c")])
-    _check(got[1], (a * k, b * k), "Dual(a, b) * k")
-    _check(got[2], (a * k, b * k), "k * Dual(a, b)")
+    _check(got[1], want[1], "Dual(a, b) * k")
+    _check(got[2], want[2], "k * Dual(a, b)")
 
 
 @pytest.mark.points(2)
 def test_div(student, rng):
     """/ follows the quotient rule, with a Dual or a number on either side"""
-    (a, b), (c, d) = _duals(rng)
-    k = float(rng.uniform(1, 5))
-    got = student.call(lambda m: [_pair(m, m.Dual(a, b) / m.Dual(c, d), "Dual / Dual"),
-                                  _pair(m, m.Dual(a, b) / k, "Dual / number"),
-                                  _pair(m, k / m.Dual(a, b), "number / Dual")])
-    _check(got[0], (a / c, (b * c - a * d) / c ** 2), "Dual(a, b) / Dual(c, d)", mistakes=[
-        ((a / c, (a * d - b * c) / c ** 2), "a sign error: the quotient rule is (b·c - a·d) / c²"),
-        ((a / c, (b * c - a * d) / c), "you divided by c instead of c²"),
-        ((a / c, b / d), "you divided the dual parts; use the quotient rule")])
-    _check(got[1], (a / k, b / k), "Dual(a, b) / k")
-    _check(got[2], (k / a, -k * b / a ** 2), "k / Dual(a, b)", mistakes=[
-        ((a / k, b / k), "__rtruediv__ computes self / other; it must be other / self")])
+    got, want, (a, b, c, d, k) = _arithmetic(student, rng, "/")
+    real, tangent = want[0]
+    _check(got[0], want[0], "Dual(a, b) / Dual(c, d)", mistakes=[
+        ((real, -tangent), "a sign error: the quotient rule is (b·c - a·d) / c²"),
+        ((real, tangent * c), "you divided by c instead of c²"),
+        ((real, b / d), "you divided the dual parts; use the quotient rule")])
+    _check(got[1], want[1], "Dual(a, b) / k")
+    _check(got[2], want[2], "k / Dual(a, b)", mistakes=[
+        (want[1], "__rtruediv__ computes self / other; it must be other / self")])
 
 
 @pytest.mark.points(1)
@@ -99,49 +92,37 @@ def test_pow(student, rng):
     """** with a number exponent"""
     a, b = float(rng.uniform(0.5, 3)), float(rng.uniform(0.5, 3))
     n = float(rng.choice([2.0, 3.0, -1.0, 0.5, 2.5]))
-    got = student.call(lambda m: _pair(m, m.Dual(a, b) ** n, "Dual ** n"))
-    _check(got, (a ** n, n * a ** (n - 1) * b), f"Dual(a, b) ** {n:g}", mistakes=[
-        ((a ** n, n * a ** (n - 1)), "you forgot to multiply by the dual part b (the chain rule)"),
-        ((a ** n, a ** (n - 1) * b), "you forgot the factor n")])
-
-
-def _unary(student, rng, name, f, df, positive=False):
-    a = float(rng.uniform(0.3, 2.5)) * (1 if positive else float(rng.choice([-1, 1])))
-    b = float(rng.uniform(0.5, 3))
-    got, plain = student.call(lambda m: (_pair(m, getattr(m, name)(m.Dual(a, b)), f"{name}(Dual)"),
-                                         getattr(m, name)(a)))
-    return a, b, got, plain
+    got = student.call("power", a, b, n)
+    real, tangent = dual(adlib.Dual(a, b) ** n)
+    _check(got, (real, tangent), f"Dual(a, b) ** {n:g}", mistakes=[
+        ((real, tangent / b), "you forgot to multiply by the dual part b (the chain rule)"),
+        ((real, tangent / n), "you forgot the factor n")])
 
 
 @pytest.mark.points(1)
 @pytest.mark.parametrize("name", ["exp", "sin", "cos", "log"])
 def test_elementary(student, rng, name):
     """exp, sin, cos and log of a Dual (and of a plain number)"""
-    f = getattr(math, name)
-    df = {"exp": math.exp, "sin": math.cos, "cos": lambda t: -math.sin(t), "log": lambda t: 1 / t}[name]
-    a, b, got, plain = _unary(student, rng, name, f, df, positive=(name == "log"))
-    mistakes = {"exp": [((0, a * math.exp(a) * b), "the derivative of exp multiplied by its input: "
-                                                   "d/dx exp(x) = exp(x), not x·exp(x)"),
-                        ((0, math.exp(a)), "you forgot to multiply by the dual part b (the chain rule)")],
-                "sin": [((0, -math.cos(a) * b), "a sign error: d/dx sin(x) = +cos(x)")],
-                "cos": [((0, math.sin(a) * b), "a sign error: d/dx cos(x) = -sin(x)")],
-                "log": [((0, b * a), "d/dx log(x) = 1/x, so the dual part is b / a, not b·a"),
-                        ((0, 1 / a), "you forgot to multiply by the dual part b (the chain rule)")]}[name]
-    _check(got, (f(a), df(a) * b), f"{name}(Dual(a, b)) at a = {a:.4g}, b = {b:.4g}", mistakes=mistakes)
-    close(plain, f(a), f"{name}({a:.4g}) of a plain number", rtol=1e-12)
+    a = float(rng.uniform(0.3, 2.5)) * (1 if name == "log" else float(rng.choice([-1, 1])))
+    b = float(rng.uniform(0.5, 3))
+    got, plain = student.call("elementary", name, a, b)
+    real, tangent = dual(getattr(adlib, name)(adlib.Dual(a, b)))
+    chain = ((real, tangent / b), "you forgot to multiply by the dual part b (the chain rule)")
+    mistakes = {"exp": [((real, a * tangent), "the derivative of exp multiplied by its input: "
+                                              "d/dx exp(x) = exp(x), not x·exp(x)"), chain],
+                "sin": [((real, -tangent), "a sign error: d/dx sin(x) = +cos(x)")],
+                "cos": [((real, -tangent), "a sign error: d/dx cos(x) = -sin(x)")],
+                "log": [((real, b * a), "d/dx log(x) = 1/x, so the dual part is b / a, not b·a"), chain]}[name]
+    _check(got, (real, tangent), f"{name}(Dual(a, b)) at a = {a:.4g}, b = {b:.4g}", mistakes=mistakes)
+    close(plain, getattr(math, name)(a), f"{name}({a:.4g}) of a plain number", rtol=1e-12)
 
 
 @pytest.mark.points(2)
 def test_derivative(student, rng):
     """derivative(f, x) is exact for a rational function"""
-    # Arithmetic only, so a wrong exp/sin/cos/log rule loses only its own test.
     c = rng.uniform(0.5, 2, 3)
     x = float(rng.uniform(0.5, 2))
-
-    def f(t):
-        return c[0] * t ** 3 - c[1] / t + (t - c[2]) * t / (1 + t * t)
-    got = student.call(lambda m: float(m.derivative(f, x)))
-    want = 3 * c[0] * x ** 2 + c[1] / x ** 2 + ((2 * x - c[2]) * (1 + x * x) - (x - c[2]) * x * 2 * x) / (1 + x * x) ** 2
-    close(got, want, f"derivative(f, {x:.4g})", rtol=1e-9)
+    got = student.call("derivative", c, x)
+    close(got, adlib.derivative(rational(c), x), f"derivative(f, {x:.4g})", rtol=1e-9)
     if not np.isfinite(got):
         raise Mistake("derivative returned a non-finite number")

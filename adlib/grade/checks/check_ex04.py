@@ -2,6 +2,9 @@
 import numpy as np
 import pytest
 
+import adlib
+import adlib.numpy as anp
+from adlib.grade import oracle
 from adlib.grade.expect import Mistake, close
 
 pytestmark = pytest.mark.ex04
@@ -20,50 +23,50 @@ def _layer(rng):
     return W, x, b, dH
 
 
-def _student_grads(student, W, x, b, dH):
-    def probe(m):
-        out = m.relu_layer_backward(W.copy(), x.copy(), b.copy(), dH.copy())
-        return list(out) if isinstance(out, (tuple, list)) else out
-    got = student.call(probe)
+def _relu_layer(W, x, b):
+    return anp.relu(anp.matmul(W, x) + b)
+
+
+def _linear_layer(W, x, b):
+    return anp.matmul(W, x) + b
+
+
+GRADS = ("dW", "dx", "db")
+SHAPE_HINT = {"dW": "dW must have W's shape (c, d): dW = outer(dU2, x)", "dx": "dx must have x's shape (d,)",
+              "db": "db must have b's shape (c,)"}
+
+
+def _check_grad(student, rng, which):
+    """One of (dW, dx, db) from the student, against adlib.vjp of H = relu(W x + b)."""
+    W, x, b, dH = _layer(rng)
+    got = student.call("layer_backward", W, x, b, dH)
     if not isinstance(got, list) or len(got) != 3:
         raise Mistake("relu_layer_backward must return a tuple (dW, dx, db)")
-    return got
+    i = GRADS.index(which)
+    want = oracle.vjp(_relu_layer, (W, x, b), dH)[i]
+    no_relu = oracle.vjp(_linear_layer, (W, x, b), dH)[i]
+    ignored = oracle.vjp(_relu_layer, (W, x, b), np.ones_like(dH))[i]
+    mistakes = [(no_relu, "the relu derivative is missing: multiply dH by (W x + b > 0) first"),
+                (ignored, IGNORED)]
+    if which == "dW":
+        mistakes.insert(0, (want.T, "dW is transposed: it must have W's shape (c, d), dW = outer(dU2, x)"))
+    shape = {"dW": W.shape, "dx": x.shape, "db": b.shape}[which]
+    close(got[i], want, f"{which} for {which[1]} of shape {shape}", mistakes=mistakes,
+          shape_hint=SHAPE_HINT[which])
 
 
-@pytest.mark.points(3)
-def test_dW(student, rng):
-    """dW = (dH ⊙ relu'(W x + b)) xᵀ, shaped like W"""
-    W, x, b, dH = _layer(rng)
-    dW = _student_grads(student, W, x, b, dH)[0]
-    mask = (W @ x + b > 0).astype(float)
-    dU2 = dH * mask
-    close(dW, np.outer(dU2, x), f"dW for W of shape {W.shape}", mistakes=[
-        (np.outer(x, dU2), "dW is transposed: it must have W's shape (c, d), dW = outer(dU2, x)"),
-        (np.outer(dH, x), "the relu derivative is missing: multiply dH by (W x + b > 0) first"),
-        (np.outer(mask, x), IGNORED)])
+def _grad_test(which, points, doc):
+    """One graded test of relu_layer_backward's ``which`` (its pytest name: test_<which>)."""
+    @pytest.mark.points(points)
+    def test(student, rng):
+        _check_grad(student, rng, which)
+    test.__name__, test.__doc__ = f"test_{which}", doc
+    return test
 
 
-@pytest.mark.points(2)
-def test_dx(student, rng):
-    """dx = Wᵀ (dH ⊙ relu'(W x + b))"""
-    W, x, b, dH = _layer(rng)
-    dx = _student_grads(student, W, x, b, dH)[1]
-    mask = (W @ x + b > 0).astype(float)
-    dU2 = dH * mask
-    close(dx, W.T @ dU2, f"dx for x of shape {x.shape}", mistakes=[
-        (W.T @ dH, "the relu derivative is missing: multiply dH by (W x + b > 0) first"),
-        (W.T @ mask, IGNORED)],
-        shape_hint="dx must have x's shape (d,): dx = W.T @ dU2")
-
-
-@pytest.mark.points(1)
-def test_db(student, rng):
-    """db = dH ⊙ relu'(W x + b)"""
-    W, x, b, dH = _layer(rng)
-    db = _student_grads(student, W, x, b, dH)[2]
-    mask = (W @ x + b > 0).astype(float)
-    close(db, dH * mask, f"db for b of shape {b.shape}", mistakes=[
-        (dH, "the relu derivative is missing: multiply dH by (W x + b > 0)"), (mask, IGNORED)])
+test_dW = _grad_test("dW", 3, "dW = (dH ⊙ relu'(W x + b)) xᵀ, shaped like W")
+test_dx = _grad_test("dx", 2, "dx = Wᵀ (dH ⊙ relu'(W x + b))")
+test_db = _grad_test("db", 1, "db = dH ⊙ relu'(W x + b)")
 
 
 NAMES = ["U1", "U2", "H", "dH/dH", "dH/dU2", "dH/db", "dH/dU1", "dH/dW", "dH/dx"]
@@ -72,7 +75,7 @@ BEFORE = [("U1", "U2"), ("U2", "H"), ("H", "dH/dH"), ("dH/dH", "dH/dU2"), ("dH/d
 
 
 def _steps(student, W, x, b):
-    got = student.call(lambda m: [[str(name), float(value)] for name, value in m.backprop_steps(W, x, b)])
+    got = student.call("steps", W, x, b)
     names = [name for name, _ in got]
     if sorted(names) != sorted(NAMES):
         raise Mistake(f"backprop_steps returned the steps {names}; expected exactly {NAMES} in a valid order")
@@ -80,11 +83,14 @@ def _steps(student, W, x, b):
 
 
 def _reference(W, x, b):
-    U1 = W * x
-    U2 = U1 + b
-    on = 1.0 if U2 > 0 else 0.0
-    return {"U1": U1, "U2": U2, "H": max(U2, 0.0), "dH/dH": 1.0, "dH/dU2": on, "dH/db": on,
-            "dH/dU1": on, "dH/dW": on * x, "dH/dx": on * W}
+    """Every step's value, by adlib.Value: U1 = W·x, U2 = U1 + b, H = relu(U2), then H.backward()."""
+    w, xv, bv = adlib.Value(W), adlib.Value(x), adlib.Value(b)
+    U1 = w * xv
+    U2 = U1 + bv
+    H = U2.relu()
+    H.backward()
+    return {"U1": U1.data, "U2": U2.data, "H": H.data, "dH/dH": H.grad, "dH/dU2": U2.grad, "dH/db": bv.grad,
+            "dH/dU1": U1.grad, "dH/dW": w.grad, "dH/dx": xv.grad}
 
 
 @pytest.mark.points(2)

@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+import adlib.numpy as anp
+from adlib.grade import oracle
 from adlib.grade.expect import Mistake, as_array, close
 
 pytestmark = pytest.mark.ex06
@@ -17,6 +19,12 @@ def moons(n, seed, noise=0.1):
     return np.asarray(X, dtype=float), ((np.asarray(labels) + 1) // 2).astype(float)
 
 
+def _turned(data, angle, swap):
+    X, y = data
+    c, s = np.cos(angle), np.sin(angle)
+    return X @ np.array([[c, s], [-s, c]]), (1 - y if swap else y)
+
+
 def _params(rng, hidden):
     return {"W1": rng.normal(size=(hidden, 2)), "b1": rng.normal(size=hidden) * 0.5,
             "w2": rng.normal(size=hidden), "b2": float(rng.normal())}
@@ -27,12 +35,22 @@ def _forward(p, X):
     return A1 @ p["w2"] + p["b2"], A1
 
 
-def _reference(p, X, y):
-    z, A1 = _forward(p, X)
-    n = X.shape[0]
-    dz = (1 / (1 + np.exp(-z)) - y) / n
-    dZ1 = np.outer(dz, p["w2"]) * (1 - A1 ** 2)
-    return {"W1": dZ1.T @ X, "b1": dZ1.sum(axis=0), "w2": A1.T @ dz, "b2": dz.sum()}, z, A1
+def _softplus(z):
+    return anp.maximum(z, 0.0) + anp.log(1.0 + anp.exp(-anp.abs(z)))
+
+
+def _gradients(p, X, y, slope=None):
+    """{key: gradient} of the exercise's loss by adlib.grad.  With ``slope``, tanh is replaced by a
+    function with tanh's values at these points whose derivative is ``slope`` (a mistake, named)."""
+    Z1c = X @ p["W1"].T + p["b1"]
+    A1c = np.tanh(Z1c)
+
+    def loss(W1, b1, w2, b2):
+        Z1 = X @ W1.T + b1
+        A1 = anp.tanh(Z1) if slope is None else (Z1 - Z1c) * slope(A1c) + A1c
+        z = A1 @ w2 + b2
+        return anp.mean(_softplus(z) - y * z)
+    return dict(zip(KEYS, oracle.grad(loss, [p[k] for k in KEYS])))
 
 
 def _setup(rng):
@@ -42,15 +60,11 @@ def _setup(rng):
     return p, X, y
 
 
-def _copy(p):
-    return {k: np.copy(v) if isinstance(v, np.ndarray) else v for k, v in p.items()}
-
-
 @pytest.mark.points(1)
 def test_forward(student, rng):
     """forward gives the logits z and the hidden activations A1"""
     p, X, y = _setup(rng)
-    got = student.call(lambda m: list(m.forward(_copy(p), X.copy())))
+    got = student.call("forward", p, X)
     if not isinstance(got, list) or len(got) != 2:
         raise Mistake("forward must return the pair (z, A1)")
     z, A1 = _forward(p, X)
@@ -63,8 +77,8 @@ def test_forward(student, rng):
 def test_loss(student, rng):
     """loss is the mean binary cross-entropy"""
     p, X, y = _setup(rng)
-    got = student.call(lambda m: float(m.loss(_copy(p), X.copy(), y.copy())))
-    z, _ = _forward(p, X)
+    z, A1 = _forward(p, X)
+    got = student.call("loss", p, X, y, [z, A1])
     per_point = np.logaddexp(0, z) - y * z
     close(got, per_point.mean(), "loss(params, X, y)", mistakes=[
         (per_point.sum(), "you summed over the points; the loss is their mean")])
@@ -72,64 +86,54 @@ def test_loss(student, rng):
 
 def _grad_test(student, rng, key):
     p, X, y = _setup(rng)
-    got = student.call(lambda m: dict(m.gradients(_copy(p), X.copy(), y.copy())))
+    want = _gradients(p, X, y)[key]
+    got = student.call("gradients", p, X, y, list(_forward(p, X)))
     if not isinstance(got, dict) or key not in got:
         raise Mistake(f"gradients must return a dict with the keys {list(KEYS)}")
-    want, z, A1 = _reference(p, X, y)
-    n = X.shape[0]
-    mistakes = [(want[key] * n, "the gradient is n times too large: the loss is a mean, so dz = "
-                                "(sigmoid(z) - y) / n"),
-                (-want[key], "a sign error: dz = sigmoid(z) - y, not y - sigmoid(z)")]
+    mistakes = [(want * X.shape[0], "the gradient is n times too large: the loss is a mean, so dz = "
+                                    "(sigmoid(z) - y) / n"),
+                (-want, "a sign error: dz = sigmoid(z) - y, not y - sigmoid(z)")]
     if key in ("W1", "b1"):
-        dz = (1 / (1 + np.exp(-z)) - y) / n
-        no_tanh = np.outer(dz, p["w2"])
-        wrong = {"W1": no_tanh.T @ X, "b1": no_tanh.sum(axis=0)}[key]
-        wrong2 = np.outer(dz, p["w2"]) * (1 - A1)
-        mistakes += [(wrong, "tanh's derivative is missing: multiply by (1 - A1²)"),
-                     ({"W1": wrong2.T @ X, "b1": wrong2.sum(axis=0)}[key],
-                      "tanh'(Z1) is 1 - A1², not 1 - A1")]
+        mistakes += [(_gradients(p, X, y, slope=np.ones_like)[key],
+                      "tanh's derivative is missing: multiply by (1 - A1²)"),
+                     (_gradients(p, X, y, slope=lambda A1: 1 - A1)[key], "tanh'(Z1) is 1 - A1², not 1 - A1")]
     if key == "W1":
-        mistakes.append((want[key].T, "dW1 is transposed: it must have W1's shape (h, 2)"))
-    close(got[key], want[key], f"the gradient for {key}", rtol=1e-6, atol=1e-10, mistakes=mistakes)
+        mistakes.append((want.T, "dW1 is transposed: it must have W1's shape (h, 2)"))
+    close(got[key], want, f"the gradient for {key}", rtol=1e-6, atol=1e-10, mistakes=mistakes)
 
 
-@pytest.mark.points(2)
-def test_grad_W1(student, rng):
-    """the gradient for W1"""
-    _grad_test(student, rng, "W1")
+def _graded(key, points):
+    """The graded test of the gradient for ``key`` (its pytest name: test_grad_<key>)."""
+    @pytest.mark.points(points)
+    def test(student, rng):
+        _grad_test(student, rng, key)
+    test.__name__, test.__doc__ = f"test_grad_{key}", f"the gradient for {key}"
+    return test
 
 
-@pytest.mark.points(1)
-def test_grad_b1(student, rng):
-    """the gradient for b1"""
-    _grad_test(student, rng, "b1")
-
-
-@pytest.mark.points(2)
-def test_grad_w2(student, rng):
-    """the gradient for w2"""
-    _grad_test(student, rng, "w2")
-
-
-@pytest.mark.points(1)
-def test_grad_b2(student, rng):
-    """the gradient for b2"""
-    _grad_test(student, rng, "b2")
+test_grad_W1, test_grad_b1, test_grad_w2, test_grad_b2 = (_graded(k, n) for k, n in zip(KEYS, (2, 1, 2, 1)))
 
 
 @pytest.mark.points(3)
 def test_train(student, rng):
     # docstring set below, to show TARGET
-    X, y = moons(200, rng.integers(2 ** 31))
-    got = student.call(lambda m: dict(m.train(X.copy(), y.copy())))
+    # Fresh data, turned by a random angle and with the labels swapped half the time: weights
+    # trained beforehand on the usual moons and pasted into the file do not fit it.
+    angle, swap = float(rng.uniform(np.pi / 4, 7 * np.pi / 4)), bool(rng.integers(2))
+    X, y = _turned(moons(200, rng.integers(2 ** 31)), angle, swap)
+    got, initial = student.call("train", X, y)
     if not isinstance(got, dict) or any(k not in got for k in KEYS):
         raise Mistake(f"train must return the params dict with the keys {list(KEYS)}")
     p = {k: as_array(got[k], f"the trained {k}") for k in KEYS}
     h = p["W1"].shape[0] if p["W1"].ndim == 2 else -1
     if p["W1"].shape != (h, 2) or p["b1"].shape != (h,) or p["w2"].shape != (h,) or p["b2"].size != 1:
         raise Mistake("the trained params have the wrong shapes: W1 (h, 2), b1 (h,), w2 (h,), b2 a number")
+    if isinstance(initial, dict) and all(k in initial for k in KEYS) and all(
+            np.shape(initial[k]) == p[k].shape and np.allclose(initial[k], p[k]) for k in KEYS):
+        raise Mistake("train returned the initial weights unchanged: it never keeps its update "
+                      "(assign it: params[k] = params[k] - lr * grads[k])")
     p["b2"] = float(p["b2"])
-    X_test, y_test = moons(400, rng.integers(2 ** 31))
+    X_test, y_test = _turned(moons(400, rng.integers(2 ** 31)), angle, swap)
     z, _ = _forward(p, X_test)
     accuracy = float(np.mean((z > 0) == (y_test == 1)))
     if not accuracy >= TARGET:

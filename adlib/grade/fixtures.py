@@ -1,13 +1,13 @@
-"""Fixtures for the graded tests: the student's sandbox and a fresh random generator."""
+"""pytest plugin for the graded tests (public and hidden): the student's sandbox and a fresh generator."""
 import pytest
 
-from adlib.grade import session
+from . import session
 
 
 @pytest.fixture
 def student(request):
-    """The submission, callable only through ``student.call(probe, *args)``."""
-    key = request.module.__name__.rsplit(".", 1)[-1].replace("check_", "", 1)
+    """The submission, reachable only through ``student.call(probe_name, *args)``."""
+    key = request.module.__name__.rsplit(".", 1)[-1].replace("check_", "", 1).split("_")[0]
     if key in session.import_errors:
         pytest.fail("not graded: your file could not be imported (see the error above)", pytrace=False)
     return session.sandboxes[key]
