@@ -34,9 +34,6 @@ LAYERS = {
 MODE_OF = {"adlib.numeric": "numeric", "adlib.forward": "forward", "adlib.value": "value",
            "adlib.value_operators": "value", "adlib.numpy": "numpy"}
 
-# Files known to be over the limit, each being split by the helper who owns it.
-# The coordinator empties this list; the size test then covers all of adlib/.
-KNOWN_OVERSIZE = ["adlib/grade/sandbox.py"]
 MAX_LINES = 400
 
 
@@ -180,6 +177,4 @@ def test_function_level_imports_count():
 def test_no_library_file_is_over_400_lines(path):
     name = str(path.relative_to(ROOT))
     lines = len(path.read_text(encoding="utf-8").splitlines())
-    if name in KNOWN_OVERSIZE:
-        pytest.skip(f"{name}: {lines} lines, being split (KNOWN_OVERSIZE)")
     assert lines <= MAX_LINES, f"{name} has {lines} lines; split it by idea"

@@ -160,6 +160,9 @@ def test_autograder_zip_layout(out):
     for tool in ("apt", "curl", "wget", "git ", "sudo", "conda"):
         assert tool not in setup, tool
     assert "AUTOGRADER_ROOT:-/autograder" in run and "results/results.json" in run
+    # without bubblewrap the boundary is file permissions: run_autograder locks adlib and peers down first
+    lock = run.index("python3 -m adlib.grade.lockdown")
+    assert lock < run.index("python3 -m adlib.grade \"$ROOT/submission\"")
 
 
 def run_autograder(ag, env, files):
@@ -201,6 +204,9 @@ def test_gradescope_simulation_in_a_fresh_environment(out, tmp_path):
     assert reference["score"] == FULL, [t for t in reference["tests"] if t["score"] < t["max_score"]]
     assert any(t["visibility"] == "after_due_date" for t in reference["tests"])
     assert "Total" not in reference["output"] and f"/{FULL:g}" not in reference["output"]
+    if os.geteuid() == 0:        # run_autograder's lockdown made adlib's installed source root-only
+        mode = os.stat(os.path.dirname(where[0])).st_mode
+        assert not mode & (stat.S_IROTH | stat.S_IXOTH), oct(mode)
 
     stubs = run_autograder(ag, env, {n: ROOT / "exercises" / n for n in NAMES})
     assert stubs["score"] == 0 and stubs["extra_data"]["max_score"] == FULL

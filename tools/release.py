@@ -209,6 +209,9 @@ RESULTS="$ROOT/results/results.json"
 mkdir -p "$ROOT/results"
 rm -f "$RESULTS"
 chmod -R go-rwx "$ROOT/source" 2>/dev/null || true   # the hidden checks stay the grader's own
+# Without bubblewrap (Docker usually has no user namespaces) the OS boundary is file permissions:
+# make adlib's installed source, the hidden checks and any differentiation library root-only.
+python3 -m adlib.grade.lockdown --hidden "$ROOT/source/grading/hidden" >&2 || true
 python3 -m adlib.grade "$ROOT/submission" --hidden "$ROOT/source/grading/hidden" --json "$RESULTS"
 status=$?
 if [ ! -s "$RESULTS" ]; then

@@ -18,17 +18,13 @@ picture shows, or why there is none.
 """
 from __future__ import annotations
 
-import functools
 import html
 import math
 import re
 
 import numpy as np
 
-import adlib
-
-from .my_solutions_probe import (EX01_POINT, EX01_STEPS, EX02_POINTS, EX02_RULES, EX05_RULES, EX06_SCHEDULE,
-                                 ex03_graph, ex04_inputs, ex05_inputs, ex06_data)
+from .my_solutions_probe import EX01_STEPS, EX02_RULES, EX05_RULES, ex06_data
 
 __all__ = ["AGREE", "reference_ex01", "reference_ex02", "reference_ex03", "reference_ex04", "reference_ex06",
            "ex06_loss", "graph_svg", "picture"]
@@ -46,93 +42,8 @@ def _esc(text):
     return html.escape(str(text))
 
 
-# --------------------------------------------------------------------------- adlib's side
-
-@functools.lru_cache(maxsize=None)
-def reference_ex01():
-    """adlib's forward and central differences of sin at x = 1 for every step, and the exact cos(1)."""
-    f = np.sin
-    return {"forward_difference": [adlib.forward_difference(f, EX01_POINT, float(h)) for h in EX01_STEPS],
-            "central_difference": [adlib.central_difference(f, EX01_POINT, float(h)) for h in EX01_STEPS],
-            "exact": math.cos(EX01_POINT)}
-
-
-@functools.lru_cache(maxsize=None)
-def reference_ex02():
-    """{rule: [adlib.derivative of the rule's function at each point]}."""
-    return {name: [float(adlib.derivative(make(adlib), x)) for x in EX02_POINTS] for name, make in EX02_RULES.items()}
-
-
-def reference_ex03():
-    """The small graph built with adlib.Value, labelled and backpropagated: {name: Value}."""
-    nodes = ex03_graph(adlib.Value)
-    for name, v in nodes.items():
-        v.label = name
-    nodes["L"].backward()
-    return nodes
-
-
-@functools.lru_cache(maxsize=None)
-def reference_ex04():
-    """{'dW', 'dx', 'db'}: adlib.grad of dH · relu(W x + b) at ex04's inputs."""
-    import adlib.numpy as anp
-    W, x, b, dH = ex04_inputs()
-    gW, gx, gb = adlib.grad(lambda W, x, b: anp.sum(dH * adlib.relu(W @ x + b)), argnum=(0, 1, 2))(W, x, b)
-    return {"dW": np.asarray(gW), "dx": np.asarray(gx), "db": np.asarray(gb)}
-
-
-@functools.lru_cache(maxsize=None)
-def reference_ex05():
-    """{rule: adlib's own vector-Jacobian product} at ex05's inputs, through adlib.vjp."""
-    import adlib.numpy as anp
-    v = ex05_inputs()
-    _, mm = adlib.vjp(lambda A, B: A @ B, v["A"], v["B"])
-    _, ad = adlib.vjp(lambda a, b: a + b, v["a"], v["b"])
-    gA, gB = mm(v["g_matmul"])
-    ga, gb = ad(v["g_add"])
-    return {"unbroadcast": adlib.unbroadcast(v["g_unbroadcast"], np.zeros((3, 1))), "matmul, dL/dA": gA, "matmul, dL/dB": gB,
-            "sum_axis": adlib.vjp(lambda x: anp.sum(x, axis=1), v["x"])[1](v["g_sum"])[0],
-            "add, dL/da": ga, "add, dL/db": gb,
-            "logsumexp": adlib.vjp(lambda x: anp.logsumexp(x, axis=-1), v["x"])[1](v["g_logsumexp"])[0],
-            "softmax": adlib.vjp(lambda x: anp.softmax(x, axis=-1), v["x"])[1](v["g_softmax"])[0]}
-
-
-def ex06_logits(params, X):
-    return np.tanh(X @ params["W1"].T + params["b1"]) @ params["w2"] + params["b2"]
-
-
-def ex06_loss(params, X, y):
-    """Mean binary cross-entropy of the network ex06 describes, from its parameters."""
-    z = ex06_logits(params, X)
-    return float(np.mean(np.logaddexp(0.0, z) - y * z))
-
-
-@functools.lru_cache(maxsize=None)
-def reference_ex06(steps=EX06_SCHEDULE[-1], hidden=16, lr=0.5, momentum=0.9):
-    """ex06's network trained with adlib.value_and_grad: (final params, loss after each step 1..steps).
-
-    Same start as the exercise's ``init_params(16, seed=0)``, gradient descent with momentum.
-    """
-    import adlib.numpy as anp
-    X, y = ex06_data()
-    rng = np.random.default_rng(0)
-    p = [rng.normal(size=(hidden, 2)) / np.sqrt(2), np.zeros(hidden), rng.normal(size=hidden) / np.sqrt(hidden),
-         np.array(0.0)]
-
-    def loss(W1, b1, w2, b2):
-        z = anp.tanh(X @ W1.T + b1) @ w2 + b2
-        return anp.mean(anp.log(1.0 + anp.exp(z)) - y * z)
-    step = adlib.value_and_grad(loss, argnum=(0, 1, 2, 3))
-    velocity, losses = [np.zeros_like(a) for a in p], []
-    for _ in range(steps):
-        _, grads = step(*p)
-        for k in range(4):
-            velocity[k] = momentum * velocity[k] - lr * np.asarray(grads[k])
-            p[k] = p[k] + velocity[k]
-        losses.append(float(loss(*p)))
-    params = dict(zip(("W1", "b1", "w2", "b2"), p))
-    params["b2"] = float(params["b2"])
-    return params, losses
+from .my_solutions_reference import (ex06_logits, ex06_loss, reference_ex01, reference_ex02,  # noqa: E402,F401
+                                     reference_ex03, reference_ex04, reference_ex05, reference_ex06)
 
 
 # --------------------------------------------------------------------------- the pictures
