@@ -120,6 +120,17 @@ def test_bad_sizes_are_refused_with_the_operand_named(call, args, error, words):
         call(*args)
 
 
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_a_bad_seed_is_refused(seed):
+    with pytest.raises(ValueError, match="example: the seed must be a whole number >= 0"):
+        v.example(3, 4, 1, seed=seed)
+
+
+def test_the_picture_refuses_data_of_other_sizes():
+    with pytest.raises(ValueError, match=r"plot_shapes: the data's Jacobian has shape \(4, 3\), not \(8, 6\)"):
+        v.plot_shapes(3, 4, 2, data=v.jacobian_and_vjp(3, 4, 1))
+
+
 # --------------------------------------------------------------------------- the picture and the widget
 
 def test_the_picture_has_the_three_arrays_at_their_shapes():

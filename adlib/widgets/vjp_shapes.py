@@ -44,10 +44,12 @@ def example(m, n, batch=1, seed=0):
     The same sizes and seed always give the same numbers, whatever was drawn before.
     """
     _check_sizes(m, n, batch, "example")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"example: the seed must be a whole number >= 0, got {seed!r}")
     rng = np.random.default_rng([seed, m, n, batch])
-    W = rng.normal(size=(n, m)) / np.sqrt(m)     # scaled so that tanh is not saturated
+    W = rng.normal(size=(n, m))
     b = 0.1 * rng.normal(size=n)
-    y = rng.normal(size=(batch, m))
+    y = rng.normal(size=(batch, m)) / np.sqrt(m)   # so that y W^T is about N(0, 1): tanh not saturated
     u_bar = rng.normal(size=(batch, n))
     return W, b, y, u_bar
 
@@ -111,24 +113,30 @@ def readout_html(m, n, batch, difference):
 def plot_shapes(m, n, batch=1, seed=0, data=None):
     """A figure: u_bar as a column beside J (its rows), y_bar as a row under J (its columns).
 
-    Each cell is one float64, coloured by its value (white is 0).  Returns the figure.
+    Each cell is one float64, coloured by its value (white is 0; the colour bar is J's,
+    u_bar and y_bar are each coloured on their own scale).  Returns the figure.
     """
     import matplotlib.pyplot as plt
     from matplotlib.gridspec import GridSpec
 
     data = jacobian_and_vjp(m, n, batch, seed) if data is None else data
+    if np.shape(data["J"]) != (batch * n, batch * m):
+        raise ValueError(f"plot_shapes: the data's Jacobian has shape {np.shape(data['J'])}, not "
+                         f"({batch * n}, {batch * m}) for batch={batch}, n={n} outputs, m={m} inputs")
     J, u_bar, y_bar = data["J"], data["u_bar"].reshape(-1, 1), data["vjp"].reshape(1, -1)
     rows, cols = J.shape
-    cell = 0.22                                      # inches per number, so sizes compare across redraws
+    cell = min(0.22, 6.0 / max(rows, cols))          # inches per number: sizes compare, up to 6 inches
     fig = plt.figure(figsize=(max(4.0, 1.6 + cell * (cols + 1)), 1.6 + cell * (rows + 1)), dpi=80)
     grid = GridSpec(2, 3, figure=fig, width_ratios=[1, cols, 0.6], height_ratios=[rows, 1],
                     wspace=0.35, hspace=0.15)
-    limit = max(1e-12, float(np.max(np.abs(np.concatenate([J.ravel(), u_bar.ravel(), y_bar.ravel()])))))
-    style = {"cmap": "RdBu_r", "vmin": -limit, "vmax": limit, "aspect": "equal", "interpolation": "nearest"}
+    def draw(ax, values):                            # each array on its own symmetric scale: 0 is white
+        limit = max(1e-12, float(np.max(np.abs(values))))
+        return ax.imshow(values, cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="equal", interpolation="nearest")
+
     ax_u, ax_J, ax_y = fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), fig.add_subplot(grid[1, 1])
-    image = ax_J.imshow(J, **style)
-    ax_u.imshow(u_bar, **style)
-    ax_y.imshow(y_bar, **style)
+    image = draw(ax_J, J)
+    draw(ax_u, u_bar)
+    draw(ax_y, y_bar)
     ax_J.set_title(f"Jacobian J: {rows} x {cols}", fontsize=9)
     ax_J.set_xlabel(f"{cols} inputs (batch {batch} x m={m})", fontsize=8)
     ax_J.xaxis.set_label_position("top")
@@ -141,7 +149,7 @@ def plot_shapes(m, n, batch=1, seed=0, data=None):
     for k in range(1, batch):                        # the borders between examples' blocks
         ax_J.axhline(k * n - 0.5, color="0.6", lw=0.8)
         ax_J.axvline(k * m - 0.5, color="0.6", lw=0.8)
-    fig.colorbar(image, cax=fig.add_subplot(grid[0, 2]), label="value")
+    fig.colorbar(image, cax=fig.add_subplot(grid[0, 2]), label="entry of J")
     return fig
 
 
@@ -154,12 +162,12 @@ def make_vjp_shapes_widget(m=3, n=4, batch=1, seed=0):
 
     def slider(name, value, low, high, description):
         s = widgets.IntSlider(value=value, min=low, max=high, step=1, description=description,
-                              continuous_update=False, style={"description_width": "120px"})
+                              continuous_update=False, style={"description_width": "70px"})
         s.add_class(f"adlib-slider-{name}")
         return s
 
-    m_slider = slider("inputs", m, *SIZE_RANGE, "inputs m (size of y)")
-    n_slider = slider("outputs", n, *SIZE_RANGE, "outputs n (size of u)")
+    m_slider = slider("inputs", m, *SIZE_RANGE, "inputs m")
+    n_slider = slider("outputs", n, *SIZE_RANGE, "outputs n")
     b_slider = slider("batch", batch, *BATCH_RANGE, "batch")
     readout = widgets.HTML()
     readout.add_class("adlib-vjp-readout")
