@@ -178,6 +178,10 @@ def plot_limits(name, x, p, h, numbers=None, ax=None):
         _, ax = plt.subplots(figsize=(6.4, 3.4), dpi=80)
     grid = np.linspace(*X_RANGE, 601)
     values = np.array([_quiet(case.function, float(t), p) for t in grid], dtype=float)
+    if case.function in (branch, newton_sqrt):     # break the curve where the path changes: no false vertical
+        paths = [path(name, float(t), p) for t in grid]
+        jumps = [i for i in range(1, grid.size) if paths[i] != paths[i - 1]]
+        grid, values = np.insert(grid, jumps, np.nan), np.insert(values, jumps, np.nan)
     ax.plot(grid, values, color="0.35", lw=1.5, label=f"f(x) = {case.formula}")
     span = np.array([-0.6, 0.6])
     if np.isfinite(s["reverse"]):

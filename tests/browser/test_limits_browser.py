@@ -1,0 +1,128 @@
+"""Notebook 09's limits widget responds in a real browser (headless Chromium) served by Voila.
+
+The notebook is served unchanged; the test reads the case, x, the parameter and h from
+the page's controls and checks the page's autodiff and central-difference slopes
+against the same numbers computed here in plain Python floats (the slope of the branch
+taken, and the difference quotient), independently of adlib and of the widget's code.
+Then it picks another case and drags the x slider, as a student would.  A copy with
+the widget's callbacks disabled must fail the same check.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+import jupyter_harness as harness
+import widget_checks as checks
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+NOTEBOOK = harness.NOTEBOOKS / "09_limits_of_autodiff.ipynb"
+READY = ".adlib-limits-readout"
+BOX = ".adlib-limits"
+READOUT = re.compile(r"autodiff slope = (?P<autodiff>\S+).*?central difference slope = (?P<central>\S+)", re.S)
+
+
+def plain(case, x, p):
+    """Each case's value in plain floats."""
+    if case.startswith("kink"):
+        return max(x - p, 0.0)
+    if case.startswith("branch"):
+        return x if x < p else x * x
+    if case.startswith("where"):
+        return math.sqrt(x - p) if x > p else 0.0
+    y, k = 1.0, 0
+    while abs(y * y - x) > p and k < 60:
+        y, k = 0.5 * (y + x / y), k + 1
+    return y
+
+
+def path_slope(case, x, p):
+    """The slope of the path the program takes at x (NaN for the where trap below c, in reverse mode)."""
+    if case.startswith("kink"):
+        return 1.0 if x > p else 0.0
+    if case.startswith("branch"):
+        return 1.0 if x < p else 2.0 * x
+    if case.startswith("where"):
+        return 0.5 / math.sqrt(x - p) if x > p else math.nan
+    y, dy, k = 1.0, 0.0, 0
+    while abs(y * y - x) > p and k < 60:
+        y, dy, k = 0.5 * (y + x / y), 0.5 * (dy + 1.0 / y - x * dy / (y * y)), k + 1
+    return dy
+
+
+def controls_on_page(page):
+    values = {name: checks.page_number(page.locator(f".adlib-slider-limits-{name} .widget-readout").inner_text())
+              for name in ("x", "param", "h")}
+    values["case"] = page.locator(".adlib-limits-case select option:checked").inner_text()
+    return values
+
+
+def readout_on_page(page):
+    text = page.locator(READY).inner_text()
+    match = READOUT.search(text)
+    assert match, f"the readout shows {text!r}, not 'autodiff slope = ... central difference slope = ...'"
+    return {key: checks.page_number(value) for key, value in match.groupdict().items()}
+
+
+def close(a, b, rel=2e-3, abs_tol=1e-6):
+    return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=rel, abs_tol=abs_tol)
+
+
+def readout_matches(page):
+    """(controls, shown) when the page's slopes are the plain-float slopes for the page's controls."""
+    c, shown = controls_on_page(page), readout_on_page(page)
+    x, p, h = c["x"], c["param"], c["h"]
+    central = (plain(c["case"], x + h, p) - plain(c["case"], x - h, p)) / (2 * h)
+    ok = close(shown["autodiff"], path_slope(c["case"], x, p)) and close(shown["central"], central)
+    return (c, shown) if ok else None
+
+
+def plot_source(page):
+    img = page.locator(".adlib-limits-plot img")
+    return img.first.get_attribute("src") if img.count() else ""
+
+
+def check_limits(page, screenshot=None):
+    """The slopes are the branch-taken slope and the difference quotient; a new case and a drag update them."""
+    first = checks.wait_until(lambda: readout_matches(page), 10, page)
+    assert first, f"before any move the page shows {readout_on_page(page)} for {controls_on_page(page)}"
+    controls, shown = first
+    plot = plot_source(page)
+    assert plot.startswith("data:image/png"), f"the widget's plot is not a PNG image: {plot[:60]!r}"
+
+    select = page.locator(".adlib-limits-case select")
+    label = next(lab for lab in select.locator("option").all_inner_texts() if lab.startswith("branch"))
+    select.select_option(label=label)
+    switched = checks.wait_until(lambda: readout_on_page(page) != shown and readout_matches(page), 10, page)
+    assert switched, (f"choosing {label!r} did not update the slopes: the page shows {readout_on_page(page)} "
+                      f"for {controls_on_page(page)}")
+    assert switched[0]["case"] == label
+    changed = checks.wait_until(lambda: plot_source(page) not in ("", plot), 10, page)
+    assert changed, f"choosing {label!r} did not redraw the plot"
+    if screenshot is not None:
+        checks.save_screenshot(page, BOX, screenshot)
+
+    before = switched[0]
+    checks.drag_slider(page, "limits-x", -60)
+    moved = checks.wait_until(lambda: controls_on_page(page)["x"] != before["x"] and readout_matches(page), 10, page)
+    assert moved, (f"after dragging x from {before['x']} to {controls_on_page(page)['x']} the page shows "
+                   f"{readout_on_page(page)}")
+    return moved[0]
+
+
+def test_the_limits_widget_shows_the_path_taken_slope_and_the_central_difference(open_voila, tmp_path):
+    loaded = open_voila(NOTEBOOK, READY)
+    check_limits(loaded.page, screenshot=tmp_path / "limits.png")
+    assert (tmp_path / "limits.png").stat().st_size > 0
+    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+
+
+def test_a_broken_limits_widget_fails_the_check(open_voila, tmp_path):
+    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_limits_widget")
+    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
+    with pytest.raises(AssertionError, match="did not update the slopes"):
+        check_limits(loaded.page)
+    assert not loaded.remote_requests
