@@ -215,7 +215,10 @@ def test_the_widget_switches_to_the_weight_decay_trace():
     box = ts.make_trace_stepper_widget()
     lam = _one(box, "adlib-slider-lam")
     assert lam.layout.display == "none"
+    _one(box, "adlib-trace-next").click()
+    assert box.k() == 1
     _one(box, "adlib-trace-choice").value = DECAY
+    assert box.k() == 0
     assert lam.layout.display is None and "lam" in box.sweep().inputs
     lam.value = 0.5
     assert box.sweep().values["t10"] == 0.5 * 4.0

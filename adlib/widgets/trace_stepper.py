@@ -225,14 +225,15 @@ def table_html(sw, k):
                     f'<td class="op">{html.escape(op)}</td><td class="adlib-trace-value">{value}</td>'
                     f'<td class="adlib-trace-adjoint">{adjoint}</td></tr>')
     head = ("<tr><th>name</th><th class='op'>operation</th><th>value (forward)</th>"
-            f"<th>dL/d name (backward)</th></tr>")
+            f"<th>dL/d(name) (backward)</th></tr>")
     return _STYLE + f'<table class="adlib-trace-table-inner">{head}{"".join(body)}</table>'
 
 
 def make_trace_stepper_widget(trace=None, k=0):
     """Sliders for the inputs, a choice of trace, and buttons that fill the table one row per step.
 
-    Moving a slider recomputes every number shown and keeps the step.  The box has
+    Moving a slider recomputes every number shown and keeps the step; choosing another
+    trace starts again from step 0.  The box has
     ``box.sweep()`` and ``box.k()`` for tests and curious students.
     """
     import ipywidgets as widgets
@@ -242,7 +243,7 @@ def make_trace_stepper_widget(trace=None, k=0):
     _trace(trace)
     _check_k(sweep(trace), k, "make_trace_stepper_widget")
     choice = widgets.Dropdown(options=names, value=trace, description="trace",
-                              layout=widgets.Layout(width="auto"))
+                              layout=widgets.Layout(width="640px"))
     choice.add_class("adlib-trace-choice")
     sliders = {}
     for spec, _ in TRACES.values():
@@ -291,7 +292,11 @@ def make_trace_stepper_widget(trace=None, k=0):
     buttons["next"].on_click(move(+1))
     buttons["prev"].on_click(move(-1))
     buttons["reset"].on_click(reset)
-    choice.observe(recompute, names="value")
+    def choose(_):
+        state["k"] = 0                    # another trace: start its sweeps from the beginning
+        recompute()
+
+    choice.observe(choose, names="value")
     for s in sliders.values():
         s.observe(recompute, names="value")
     box = widgets.VBox([choice, widgets.HBox([widgets.VBox(list(sliders.values())[:3]),
