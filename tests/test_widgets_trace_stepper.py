@@ -161,6 +161,12 @@ def test_bad_inputs_are_named(bad, error):
         ts.sweep(NEURON, **bad)
 
 
+def test_numpy_numbers_are_accepted():
+    import numpy as np
+    sw = ts.sweep(NEURON, w=np.float32(2.0), x=np.int64(1))
+    assert sw.values["t1"] == 2.0 and type(sw.values["t1"]) is float
+
+
 def test_bad_steps_and_traces_are_refused():
     sw = ts.sweep(NEURON)
     for k in (-1, ts.n_steps(sw) + 1, 1.5, True):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
@@ -111,7 +112,7 @@ def sweep(trace, **inputs):
     t = {}
     for name, default, _ in spec:
         v = inputs.get(name, default)
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
             raise TypeError(f"trace stepper: input {name} must be a finite number, got {v!r}")
         t[name] = Value(float(v), label=name)
     for name, _template, op in lines:
