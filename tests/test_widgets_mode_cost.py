@@ -60,6 +60,17 @@ def test_the_jacobians_work_for_any_function_of_a_vector():
     assert (c_fwd["passes"], c_rev["passes"], c_rev["evaluations"]) == (4, 3, 1)
 
 
+def test_a_scalar_output_is_one_row_and_a_matrix_output_is_refused():
+    import adlib.numpy as anp
+    x = np.array([1.0, 2.0, 3.0])
+    for way, passes in ((mc.jacobian_by_forward, 3), (mc.jacobian_by_reverse, 1)):
+        J, counts = way(lambda x: anp.sum(x ** 2), x)
+        np.testing.assert_allclose(J, [2 * x], rtol=1e-12)
+        assert counts["passes"] == passes
+        with pytest.raises(ValueError, match=r"a number or a vector .* shape \(3, 3\)"):
+            way(lambda x: anp.outer(x, x), x)
+
+
 def test_predicted_winner_is_the_mode_with_fewer_passes():
     assert mc.predicted_winner(3, 10) == "forward"
     assert mc.predicted_winner(10, 3) == "reverse"

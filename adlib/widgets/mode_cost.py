@@ -29,6 +29,7 @@ __all__ = ["SIZE_RANGE", "TIE_MARGIN", "layer_function", "jacobian_by_forward", 
 
 SIZE_RANGE = (1, 60)     # what the sliders offer for n and m: every redraw stays well under a second
 TIE_MARGIN = 0.15        # measured times closer than 15 % are called a tie: the noise of a shared machine
+MAX_POINTS = 200         # measured points the widget's map keeps
 
 
 def _size(name, value):
@@ -57,6 +58,14 @@ def _point(f, x):
     return x
 
 
+def _output_vector(what, out):
+    """f's output (or a JVP of it) as a vector; a number counts as a vector of one output."""
+    out = np.asarray(out, dtype=float)
+    if out.ndim > 1:
+        raise ValueError(f"{what}: f must return a number or a vector (shape (m,)), got shape {out.shape}")
+    return np.atleast_1d(out)
+
+
 def jacobian_by_forward(f, x):
     """``(J, counts)``: the (m, n) Jacobian of f at x, column by column, one JVP per input.
 
@@ -70,7 +79,7 @@ def jacobian_by_forward(f, x):
         e = np.zeros(x.size)
         e[i] = 1.0
         _, column = jvp(g, (x,), (e,))
-        columns.append(np.atleast_1d(np.asarray(column, dtype=float)))
+        columns.append(_output_vector("jacobian_by_forward", column))
     return np.stack(columns, axis=1), {"passes": jvp.calls, "evaluations": g.calls}
 
 
@@ -83,15 +92,13 @@ def jacobian_by_reverse(f, x):
     x = _point(f, x)
     g = counted(f)
     out, vjp_fn = adlib.vjp(g, x)
-    out = np.atleast_1d(np.asarray(out, dtype=float))
-    if out.ndim != 1:
-        raise ValueError(f"jacobian_by_reverse: f must return a vector, got shape {out.shape}")
+    size = _output_vector("jacobian_by_reverse", out).size
     backward = counted(vjp_fn)
     rows = []
-    for j in range(out.size):
-        e = np.zeros(out.size)
+    for j in range(size):
+        e = np.zeros(size)
         e[j] = 1.0
-        rows.append(np.asarray(backward(e)[0], dtype=float).reshape(x.size))
+        rows.append(np.asarray(backward(e.reshape(np.shape(out)))[0], dtype=float).reshape(x.size))
     return np.stack(rows, axis=0), {"passes": backward.calls, "evaluations": g.calls}
 
 
@@ -238,7 +245,7 @@ def make_mode_cost_widget(n=40, m=8, seed=0):
 
     def measure(*_):
         if state["now"] is not None:
-            state["history"].append(state["now"])
+            state["history"] = (state["history"] + [state["now"]])[-MAX_POINTS:]
         state["now"] = mode_costs(int(n_slider.value), int(m_slider.value), seed)
         readout.value = _readout(state["now"])
         draw()
