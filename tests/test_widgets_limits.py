@@ -183,3 +183,16 @@ def test_the_notebook_prints_the_kink_claim():
     assert len(lines) == 3
     for line in lines:
         assert numbers_after(line, "autodiff") == [0.0, 0.5]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"case": "nope"}, "unknown case 'nope'"),
+    ({"x": 5.0}, "x must lie in"),
+    ({"case": LOOP, "p": 2.0}, "tol must lie in"),
+    ({"h": 0.0}, "the step h must be > 0"),
+    ({"h": 10.0}, "h must lie in"),
+    ({"x": math.nan}, "x must be a finite number"),
+])
+def test_the_factory_refuses_what_its_sliders_cannot_show(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        limits.make_limits_widget(**kwargs)

@@ -222,6 +222,14 @@ def make_limits_widget(case=None, x=None, p=None, h=0.1):
 
     name = case if case is not None else next(iter(CASES))
     c = _case(name)
+    _check_point(c.x_default if x is None else x, c.param_default if p is None else p, h)
+    if x is not None and not X_RANGE[0] <= x <= X_RANGE[1]:
+        raise ValueError(f"make_limits_widget: x must lie in {X_RANGE}, got {x!r}")
+    low, high, step = c.param_range
+    if p is not None and not low <= p <= high:
+        raise ValueError(f"make_limits_widget: {c.param} must lie in [{low}, {high}] for {name!r}, got {p!r}")
+    if not 1e-6 <= h <= 1:
+        raise ValueError(f"make_limits_widget: h must lie in [1e-6, 1], got {h!r}")
     chooser = widgets.Dropdown(options=list(CASES), value=name, description="case",
                                layout=widgets.Layout(width="460px"))
     chooser.add_class("adlib-limits-case")
@@ -229,7 +237,6 @@ def make_limits_widget(case=None, x=None, p=None, h=0.1):
     x_slider = widgets.FloatSlider(value=c.x_default if x is None else x, min=X_RANGE[0], max=X_RANGE[1], step=0.01,
                                    description="x", continuous_update=False, readout_format=".2f", style=style)
     x_slider.add_class("adlib-slider-limits-x")
-    low, high, step = c.param_range
     p_slider = widgets.FloatSlider(value=c.param_default if p is None else p, min=low, max=high, step=step,
                                    description=c.param, continuous_update=False, readout_format=".2f", style=style)
     p_slider.add_class("adlib-slider-limits-param")
@@ -246,12 +253,13 @@ def make_limits_widget(case=None, x=None, p=None, h=0.1):
         s = slopes(*args)
         fwd = "" if s["forward"] == s["reverse"] or (np.isnan(s["forward"]) and np.isnan(s["reverse"])) \
             else f" (forward mode: {s['forward']:.6g})"
-        readout.value = (f"f({args[1]:.6g}) = {s['value']:.6g} &nbsp;|&nbsp; autodiff slope = {s['reverse']:.6g}"
-                         f"{fwd} &nbsp;|&nbsp; central difference slope = {s['central']:.6g} "
-                         f"(h = {args[3]:.6g})<br>{explain(*args, numbers=s)}")
         fig, ax = plt.subplots(figsize=(6.4, 3.4), dpi=80)
         plot_limits(*args, numbers=s, ax=ax)
         fig.tight_layout()
+        # the numbers and the picture change together: the slow part (drawing) is done before either
+        readout.value = (f"f({args[1]:.6g}) = {s['value']:.6g} &nbsp;|&nbsp; autodiff slope = {s['reverse']:.6g}"
+                         f"{fwd} &nbsp;|&nbsp; central difference slope = {s['central']:.6g} "
+                         f"(h = {args[3]:.6g})<br>{explain(*args, numbers=s)}")
         show_figure(out, fig)
 
     busy = []

@@ -105,11 +105,13 @@ def check_limits(page, screenshot=None):
     if screenshot is not None:
         checks.save_screenshot(page, BOX, screenshot)
 
-    before = switched[0]
+    before, plot = switched[0], plot_source(page)
     checks.drag_slider(page, "limits-x", -60)
     moved = checks.wait_until(lambda: controls_on_page(page)["x"] != before["x"] and readout_matches(page), 10, page)
     assert moved, (f"after dragging x from {before['x']} to {controls_on_page(page)['x']} the page shows "
                    f"{readout_on_page(page)}")
+    redrawn = checks.wait_until(lambda: plot_source(page) not in ("", plot), 10, page)
+    assert redrawn, f"after dragging x from {before['x']} to {moved[0]['x']} the plot did not change"
     return moved[0]
 
 
