@@ -29,6 +29,8 @@ def plain(name, x, p):
         return x if x < p else x * x
     if name == WHERE:
         return math.sqrt(x - p) if x > p else 0.0
+    if x < 0:
+        return math.nan
     y, k = 1.0, 0
     while abs(y * y - x) > p and k < limits.MAX_STEPS:
         y, k = 0.5 * (y + x / y), k + 1
@@ -196,3 +198,12 @@ def test_the_notebook_prints_the_kink_claim():
 def test_the_factory_refuses_what_its_sliders_cannot_show(kwargs, message):
     with pytest.raises(ValueError, match=message):
         limits.make_limits_widget(**kwargs)
+
+
+@pytest.mark.parametrize("x, h", [(0.0, 1.0), (0.3, 0.5), (0.0, 1e-6)])
+def test_the_loop_beside_zero_has_no_value_left_of_it(x, h):
+    """x - h < 0 has no square root: the central difference is NaN and says why; autodiff at x >= 0 is fine."""
+    s = limits.slopes(LOOP, x, 0.1, h)
+    assert s["reverse"] == pytest.approx(path_slope(LOOP, x, 0.1))
+    assert math.isnan(s["central"]) and s["paths"][0] == "x < 0: no square root"
+    assert "outside the square root's domain" in limits.explain(LOOP, x, 0.1, h)

@@ -44,7 +44,12 @@ def newton_steps(a, tol):
 
 
 def newton_sqrt(a, tol, count=False):
-    """sqrt(a) by Newton's method from x = 1, stopped once |x^2 - a| <= tol: the loop count depends on a."""
+    """sqrt(a) by Newton's method from x = 1, stopped once |x^2 - a| <= tol: the loop count depends on a.
+
+    For a < 0 there is no square root: the value is NaN (and no step is taken).
+    """
+    if a < 0:
+        return (a * np.nan, 0) if count else a * np.nan
     x, k = 1.0, 0
     while (x * x - a > tol or x * x - a < -tol) and k < MAX_STEPS:
         x = 0.5 * (x + a / x)
@@ -104,6 +109,8 @@ def path(name, x, p):
     """Which path the program takes at x: a branch's name, or the loop's step count."""
     case = _case(name)
     if case.function is newton_sqrt:
+        if x < 0:
+            return "x < 0: no square root"
         k = newton_steps(x, p)
         return f"{k} Newton step{'' if k == 1 else 's'}"
     if case.function is branch:
@@ -159,7 +166,9 @@ def explain(name, x, p, h, numbers=None):
                 f"it straddles {where} and measures the change across it, {s['central']:.4g}. Autodiff follows "
                 f"the path taken at x ({here}) and gives {s['reverse']:.4g}: believe it for the slope of the program "
                 f"at x; the central difference is an average over [x - h, x + h]. "
-                f"Shrink h until both points take the same path, and they agree.")
+                f"Shrink h until both points take the same path, and they agree."
+                + (" (Here x - h < 0, outside the square root's domain: the central difference is NaN.)"
+                   if np.isnan(s["central"]) else ""))
     sentence = (f"x - h, x and x + h all take the same path ({here}): both measure the slope of one smooth piece, "
                 f"autodiff exactly ({s['reverse']:.6g}), the central difference up to its error in h "
                 f"({s['central']:.6g}).")

@@ -33,6 +33,8 @@ def plain(case, x, p):
         return x if x < p else x * x
     if case.startswith("where"):
         return math.sqrt(x - p) if x > p else 0.0
+    if x < 0:
+        return math.nan
     y, k = 1.0, 0
     while abs(y * y - x) > p and k < 60:
         y, k = 0.5 * (y + x / y), k + 1
