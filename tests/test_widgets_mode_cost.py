@@ -133,10 +133,12 @@ def test_bad_points_are_refused():
 def _summary(box):
     text = box.children[1].value
     match = re.search(r"n = (\d+), m = (\d+): forward passes = (\d+), reverse passes = (\d+); "
-                      r"predicted winner: (\w+), measured winner: (\w+); Jacobians agree: (\w+)", text)
+                      r"predicted winner: (\w+), measured winner: (\w+); passes forward / reverse = ([\d.]+), "
+                      r"time forward / reverse = [\d.]+; Jacobians agree: (\w+)", text)
     assert match, text
     n, m, p_fwd, p_rev = (int(v) for v in match.groups()[:4])
-    return n, m, p_fwd, p_rev, match.group(5), match.group(6), match.group(7)
+    assert float(match.group(7)) == pytest.approx(n / m, abs=0.005)
+    return n, m, p_fwd, p_rev, match.group(5), match.group(6), match.group(8)
 
 
 def test_the_widget_follows_its_sliders():
@@ -181,7 +183,13 @@ def test_plot_shows_the_predicted_regions_and_the_measured_points():
     notes = [t.get_text() for t in axes[1].texts]
     assert any("5 JVPs, 5 evaluations of f" in t for t in notes)       # the current point: n = 5, m = 2
     assert any("2 VJPs, 1 evaluation of f" in t for t in notes)
-    assert len(axes[0].lines) == 1 + 2 + 1             # the diagonal, two measured points, the ring "now"
+    measured = [line for line in axes[0].lines if line.get_label().startswith("measured: ")]
+    drawn = sorted(tuple(map(float, xy)) for line in measured for xy in line.get_xydata())
+    assert drawn == [(2.0, 5.0), (5.0, 2.0)]          # every measured point, under its measured winner
+    for line in measured:
+        winner = line.get_label().removeprefix("measured: ")
+        assert all(next(r for r in results if (r["n"], r["m"]) == tuple(xy))["measured"] == winner
+                   for xy in line.get_xydata().astype(int))
     plt.close(fig)
 
 

@@ -23,7 +23,7 @@ READY = ".adlib-mode-cost-summary"
 BOX = ".adlib-mode-cost"
 SUMMARY = re.compile(r"n = (?P<n>\d+), m = (?P<m>\d+): forward passes = (?P<fwd>\d+), reverse passes = (?P<rev>\d+); "
                      r"predicted winner: (?P<predicted>\w+), measured winner: (?P<measured>\w+); "
-                     r"Jacobians agree: (?P<agree>\w+)")
+                     r".*?Jacobians agree: (?P<agree>\w+)")
 
 
 def sizes_on_page(page):
