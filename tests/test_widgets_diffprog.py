@@ -14,24 +14,11 @@ from hypothesis import strategies as st
 
 import adlib
 from adlib.widgets import diffprog as d
+from widget_lookup import by_class as _by_class, one as _one
 
 angles = st.floats(min_value=15.0, max_value=75.0)
 speeds = st.floats(min_value=8.0, max_value=35.0)
 drags = st.floats(min_value=0.0, max_value=0.04)
-
-
-def _by_class(widget, cls, found=None):
-    found = [] if found is None else found
-    if cls in getattr(widget, "_dom_classes", ()):
-        found.append(widget)
-    for child in getattr(widget, "children", ()):
-        _by_class(child, cls, found)
-    return found
-
-
-def _one(box, cls):
-    (widget,) = _by_class(box, cls)
-    return widget
 
 
 # --------------------------------------------------------------------------- the simulation

@@ -19,6 +19,7 @@ from adlib.widgets import backprop_stepper as bs
 from adlib.widgets import costs
 from adlib.widgets import learning_rate as lrw
 from adlib.widgets import training
+from widget_lookup import by_class as _by_class
 
 finite = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_infinity=False)
 
@@ -128,15 +129,6 @@ def test_stepper_state_machine():
         stepper.next()
     assert stepper.done and stepper.k == len(stepper.steps)
     assert stepper.reset() == 0
-
-
-def _by_class(widget, cls, found=None):
-    found = [] if found is None else found
-    if cls in getattr(widget, "_dom_classes", ()):
-        found.append(widget)
-    for child in getattr(widget, "children", ()):
-        _by_class(child, cls, found)
-    return found
 
 
 def test_stepper_widget_driven_from_python():

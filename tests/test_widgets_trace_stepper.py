@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import adlib
 from adlib.widgets import trace_stepper as ts
+from widget_lookup import by_class as _by_class, one as _one
 
 NEURON, DECAY = list(ts.TRACES)
 
@@ -179,20 +180,6 @@ def test_bad_steps_and_traces_are_refused():
 
 
 # --------------------------------------------------------------------------- the widget, driven from Python
-
-def _by_class(widget, cls, found=None):
-    found = [] if found is None else found
-    if cls in getattr(widget, "_dom_classes", ()):
-        found.append(widget)
-    for child in getattr(widget, "children", ()):
-        _by_class(child, cls, found)
-    return found
-
-
-def _one(box, cls):
-    (widget,) = _by_class(box, cls)
-    return widget
-
 
 def test_the_widget_steps_and_follows_the_sliders():
     box = ts.make_trace_stepper_widget()

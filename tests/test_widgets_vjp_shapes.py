@@ -15,23 +15,10 @@ from hypothesis import strategies as st
 
 import adlib
 from adlib.widgets import vjp_shapes as v
+from widget_lookup import by_class as _by_class, one as _one
 
 sizes = st.integers(*v.SIZE_RANGE)
 batches = st.integers(*v.BATCH_RANGE)
-
-
-def _by_class(widget, cls, found=None):
-    found = [] if found is None else found
-    if cls in getattr(widget, "_dom_classes", ()):
-        found.append(widget)
-    for child in getattr(widget, "children", ()):
-        _by_class(child, cls, found)
-    return found
-
-
-def _one(box, cls):
-    (widget,) = _by_class(box, cls)
-    return widget
 
 
 def jacobian_by_hand(W, b, y):
