@@ -46,7 +46,6 @@ def {method}(self, other):
 # One node: ``out``, holding ``ans``, its parents and their local derivatives (the same
 # for every operation; the binary and unary operators and weighted_sum paste it in).
 _NODE = """out = _new(Value)
-out._seen_by = None
 out.data = ans
 out.grad = 0.0
 out._first = {first}
