@@ -318,12 +318,13 @@ def _walk(root, done, order):
     """Append to ``order`` the depth-first post-order of the inner nodes under root; no recursion.
 
     ``done`` is the walk's mark: every inner node reached gets ``grad = done``.
-    ``v`` is the node being looked at; the stack holds the nodes waiting for it.  ``v``
-    is finished once neither parent is an unexplored inner node; otherwise it waits on
-    the stack while that parent is explored (second operand first), and is looked at
-    again when the parent is finished.  A second operand whose own parents are leaves
-    or finished (a neuron's product w * x, mostly) is finished on the spot, without
-    making v wait.
+    ``v`` is the node being looked at.  ``v`` is finished once neither parent is an
+    unexplored inner node; otherwise it waits on the stack while that parent is
+    explored, second operand first.  Waiting on its first operand, v is finished as
+    soon as that operand is; waiting on its second (a ``None`` above it on the stack
+    says so), v is looked at again, as its first operand may still be unexplored.  A
+    second operand whose own parents are leaves or finished (a neuron's product w * x,
+    mostly) is finished on the spot, without making v wait.
     """
     root.grad = done
     stack = []
@@ -338,18 +339,24 @@ def _walk(root, done, order):
                 order.append(parent)     # nothing to explore above it: finished at once
             else:
                 stack.append(v)          # list methods called in place: CPython's fastest path
+                stack.append(None)       # v is looked at again once parent is finished
                 v = parent
                 continue
         parent = v._first
         if parent.grad is not done and parent._first is not None:
             parent.grad = done
-            stack.append(v)
+            stack.append(v)              # v is finished as soon as parent is
             v = parent
             continue
         order.append(v)                  # v is finished: every parent is a leaf or finished
-        if not stack:
+        while stack:
+            v = stack.pop()
+            if v is None:                # the node below waited on its second operand
+                v = stack.pop()
+                break
+            order.append(v)              # v waited on its first operand, finished just now
+        else:
             return order
-        v = stack.pop()                  # look again at the node that waited for v
 
 
 _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
