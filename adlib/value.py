@@ -90,10 +90,9 @@ class Value:
 
     # _first, _second: the parents (Values, or None: a leaf, or a number operand);
     # _d_first, _d_second: d(self)/d(_first) and d(self)/d(_second), floats from adlib.rules;
-    # _seen_by: the token of the last backward() walk that reached this node (see _walk);
     # _how: the operation's name (micrograd's _op), or (name, label) once a label is given:
     #   a slot fewer for every node, which the garbage collector scans (see benchmarks/bench_value.py)
-    __slots__ = ("data", "grad", "_first", "_second", "_d_first", "_d_second", "_how", "_seen_by")
+    __slots__ = ("data", "grad", "_first", "_second", "_d_first", "_d_second", "_how")
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy.exp(v) and friends work on a Value; a numpy array mixed with a Value is refused."""
@@ -118,7 +117,6 @@ class Value:
         self.grad = 0.0
         self._first = self._second = None
         self._how = _op if type(_op) is str else str(_op)
-        self._seen_by = None
         if label:
             self.label = label
         if _children:
@@ -210,7 +208,7 @@ class Value:
         if self._first is None:           # a leaf: d self / d self = 1, nothing else to do
             self.grad += grad
             return
-        order = _walk(self, object(), [])
+        order = _walk(self, _new_mark(), [])
         self.grad += grad
         try:
             for v in reversed(order):     # every user of v has passed its gradient to v by now
@@ -289,37 +287,76 @@ def _operand(x, rule, value):
 
 # The graph walk of backward(): graph.topological_order's depth-first post-order
 # (second operand explored first), restricted to inner nodes -- a leaf has no
-# parents, so where it sits in the order changes no gradient -- with tokens on the
-# nodes instead of a set of visited ones.  Each walk tokens with a fresh token, so
-# tokens left by earlier walks mean nothing.  Finishing an inner node is also the
-# moment to reset its grad.  No recursion: a chain of any depth works at Python's
-# default recursion limit.
+# parents, so where it sits in the order changes no gradient.  A node reached by the
+# walk is marked by setting its grad to the walk's mark, a zero made for that walk
+# alone: so the mark is also the reset of an inner node's grad, and a node needs no
+# slot for marks (a smaller node, which the garbage collector scans faster).  Marks
+# left by earlier walks are other objects, so they mean nothing; backward() then
+# replaces every mark by a plain float (each inner node receives at least one +=).
+# No recursion: a chain of any depth works at Python's default recursion limit.
+
+class _Mark(float):
+    """0.0 with an identity of its own on any Python (where ``is`` may compare floats by value)."""
+    __slots__ = ()
+
+    def __new__(cls):
+        return float.__new__(cls, 0.0)
+
+
+def _new_mark():
+    """A fresh 0.0 that no node holds yet: on CPython float(0) makes a new float object.
+
+    A plain float, not a _Mark: ``grad += ...`` on a plain float takes CPython's fast path."""
+    return float(0)
+
+
+if _new_mark() is _new_mark():      # an implementation comparing floats by value: be safe
+    _new_mark = _Mark
+
 
 def _walk(root, done, order):
     """Append to ``order`` the depth-first post-order of the inner nodes under root; no recursion.
 
-    ``v`` is the node being looked at; the stack holds the nodes waiting for it.  ``v``
-    is finished once neither parent is an unexplored inner node; otherwise it waits on
-    the stack while that parent is explored (second operand first), and is looked at
-    again when the parent is finished.
+    ``done`` is the walk's mark: every inner node reached gets ``grad = done``.
+    ``v`` is the node being looked at.  ``v`` is finished once neither parent is an
+    unexplored inner node; otherwise it waits on the stack while that parent is
+    explored, second operand first.  Waiting on its first operand, v is finished as
+    soon as that operand is; waiting on its second (a ``None`` above it on the stack
+    says so), v is looked at again, as its first operand may still be unexplored.  A
+    second operand whose own parents are leaves or finished (a neuron's product w * x,
+    mostly) is finished on the spot, without making v wait.
     """
-    root._seen_by = done
+    root.grad = done
     stack = []
     v = root
     while True:
         parent = v._second
-        if parent is None or parent._seen_by is done or parent._first is None:
-            parent = v._first
-            if parent._seen_by is done or parent._first is None:
-                v.grad = 0.0         # v is finished: every parent is a leaf or finished
-                order.append(v)
-                if not stack:
-                    return order
-                v = stack.pop()      # look again at the node that waited for v
+        if parent is not None and parent.grad is not done and parent._first is not None:
+            parent.grad = done
+            up = parent._second
+            if ((up is None or up.grad is done or up._first is None)
+                    and ((up := parent._first).grad is done or up._first is None)):
+                order.append(parent)     # nothing to explore above it: finished at once
+            else:
+                stack.append(v)          # list methods called in place: CPython's fastest path
+                stack.append(None)       # v is looked at again once parent is finished
+                v = parent
                 continue
-        parent._seen_by = done
-        stack.append(v)              # list methods called in place: CPython's fastest path
-        v = parent
+        parent = v._first
+        if parent.grad is not done and parent._first is not None:
+            parent.grad = done
+            stack.append(v)              # v is finished as soon as parent is
+            v = parent
+            continue
+        order.append(v)                  # v is finished: every parent is a leaf or finished
+        while stack:
+            v = stack.pop()
+            if v is None:                # the node below waited on its second operand
+                v = stack.pop()
+                break
+            order.append(v)              # v waited on its first operand, finished just now
+        else:
+            return order
 
 
 _NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",

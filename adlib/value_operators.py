@@ -46,7 +46,6 @@ def {method}(self, other):
 # One node: ``out``, holding ``ans``, its parents and their local derivatives (the same
 # for every operation; the binary and unary operators and weighted_sum paste it in).
 _NODE = """out = _new(Value)
-out._seen_by = None
 out.data = ans
 out.grad = 0.0
 out._first = {first}
@@ -82,8 +81,14 @@ _WEIGHTED_SUM_TEMPLATE = """
 def weighted_sum(act, weights, inputs):
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {{len(weights)}} weights for {{len(inputs)}} inputs; give one weight per input")
-    for w, x in zip(weights, inputs):
-        if type(w) is not Value or type(x) is not Value or type(act) is not Value:
+    terms = zip(weights, inputs)
+    if type(act) is not Value:         # a number as the bias: the operators, until act is a Value
+        for w, x in terms:
+            act = act + w * x
+            if type(act) is Value:
+                break
+    for w, x in terms:                 # act is a Value from here on, and so is act + w * x
+        if type(w) is not Value or type(x) is not Value:
             act = act + w * x
             continue
         a = w.data

@@ -30,7 +30,7 @@ the collector's settings, which would change it for the user's code as well.
 
 What the collector's cost depends on (measured 2026-11-23, CPython 3.11, 10^6 live nodes):
 the bytes per node, not the number of references.  One full collection takes ~115 ms
-with nine slots (Value had nine until 2026-12-07, eight now; 128-byte objects), ~75 ms for six slots or fewer (96 bytes),
+with nine slots (Value had nine until 2026-12-07, seven now: the walk marks nodes in `grad`; 128-byte objects), ~75 ms for six slots or fewer (96 bytes),
 ~38 ms for two.  A prototype node with five slots (data, grad, two parents, and the op
 with its local derivatives packed in a tuple, marks kept in ``grad``) built and
 backpropagated the chain in ~1.06 s against Value's ~1.15 s: about 1.6x the demo, still
