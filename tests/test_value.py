@@ -7,6 +7,7 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import adlib
 from adlib import Value
@@ -458,3 +459,28 @@ def test_local_derivatives_are_the_tables_generic_partials():
                 assert same(q._d_first, d_div[0](a, b, q.data)) and same(q._d_second, d_div[1](a, b, q.data)), (a, b)
                 c = x / b
                 assert same(c._d_first, d_div[0](a, b, c.data)), (a, b)
+
+
+@given(st.data())
+@settings(max_examples=200, deadline=None)
+def test_backward_on_random_graphs_matches_the_explained_steps(data):
+    # Random DAGs with shared nodes, operands used twice and leaves on either side: backward()'s
+    # walk (marks kept in grad, second operands finished on the spot) must visit the inner nodes in
+    # topological_order's order and give bit for bit the gradients backward_steps explains.
+    from adlib.value import _walk
+    leaves = [Value(data.draw(st.floats(-2, 2), label=f"leaf {i}")) for i in range(3)]
+    pool = list(leaves)
+    for _ in range(data.draw(st.integers(1, 25), label="operations")):
+        a = pool[data.draw(st.integers(0, len(pool) - 1))]
+        b = pool[data.draw(st.integers(0, len(pool) - 1))]
+        op = data.draw(st.sampled_from(["+", "*", "-", "tanh", "number*"]))
+        pool.append({"+": lambda: a + b, "*": lambda: a * b, "-": lambda: a - b,
+                     "tanh": lambda: a.tanh(), "number*": lambda: 0.5 * a}[op]())
+    root = pool[-1]
+    if root._first is None:
+        root = root * 1.0
+    root.backward()
+    nodes = adlib.topological_order(root)
+    expected = adlib.backward_steps(root).grads
+    assert [n.grad for n in nodes] == [expected[n] for n in nodes]
+    assert _walk(root, object(), []) == [n for n in nodes if n._first is not None]
