@@ -54,3 +54,9 @@ def pick_function(f, functions):
     if not callable(f):
         raise TypeError(f"expected a function or one of {list(functions)}, got {type(f).__name__}")
     return f
+
+
+def tagged(widget, css_class):
+    """``widget`` with the CSS class ``css_class`` added: how the browser tests find a control."""
+    widget.add_class(css_class)
+    return widget

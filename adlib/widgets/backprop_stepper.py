@@ -250,21 +250,17 @@ def make_backprop_stepper_widget(root, rankdir="BT", compact=True):
     the pane's width instead.
     """
     import ipywidgets as widgets
+    from ._show import tagged
 
     stepper = BackpropStepper(root, rankdir, compact)
-    next_button = widgets.Button(description="Next step", button_style="primary", icon="step-forward")
-    next_button.add_class("adlib-step-next")
-    reset_button = widgets.Button(description="Reset", icon="undo")
-    reset_button.add_class("adlib-step-reset")
+    next_button = tagged(widgets.Button(description="Next step", button_style="primary", icon="step-forward"), "adlib-step-next")
+    reset_button = tagged(widgets.Button(description="Reset", icon="undo"), "adlib-step-reset")
     fit = widgets.ToggleButton(value=False, description="Fit to width", icon="compress",
                                tooltip="Scale the drawing to the width of its pane (off: full size, the pane scrolls)")
     fit.add_class("adlib-step-fit")
-    text = widgets.HTML()
-    text.add_class("adlib-step-text")
-    state = widgets.HTML()
-    state.add_class("adlib-step-state")
-    graph = widgets.HTML()
-    graph.add_class("adlib-step-graph")
+    text = tagged(widgets.HTML(), "adlib-step-text")
+    state = tagged(widgets.HTML(), "adlib-step-state")
+    graph = tagged(widgets.HTML(), "adlib-step-graph")
 
     def show():
         # the readout changes last: a reader (or a browser test) that waits for it to

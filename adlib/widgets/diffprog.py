@@ -202,6 +202,7 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     angle and speed sliders one gradient step and extends the descent drawn on the map.
     """
     import ipywidgets as widgets
+    from ._show import tagged
     import matplotlib.pyplot as plt
     from ._show import show_figure
 
@@ -224,12 +225,9 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     step_button = widgets.Button(description="take a gradient step", icon="arrow-down",
                                  layout=widgets.Layout(width="auto"))
     step_button.add_class("adlib-step-gradient")
-    reset_button = widgets.Button(description="forget the descent", layout=widgets.Layout(width="auto"))
-    reset_button.add_class("adlib-step-reset")
-    readout = widgets.HTML()
-    readout.add_class("adlib-projectile-readout")
-    out = widgets.Output()
-    out.add_class("adlib-projectile-plot")
+    reset_button = tagged(widgets.Button(description="forget the descent", layout=widgets.Layout(width="auto")), "adlib-step-reset")
+    readout = tagged(widgets.HTML(), "adlib-projectile-readout")
+    out = tagged(widgets.Output(), "adlib-projectile-plot")
     state = {"descent": [(angle, speed)], "stepping": False, "grid": None, "grid_key": None}
 
     def redraw(*_):

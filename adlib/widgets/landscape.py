@@ -120,6 +120,7 @@ def add_colorbar(fig, ax, cs):
 def make_landscape_widget():
     """Sliders for the start point, the learning rate and the number of steps; the plot redraws."""
     import ipywidgets as widgets
+    from ._show import tagged
     import matplotlib.pyplot as plt
 
     from ._show import show_figure
@@ -130,8 +131,7 @@ def make_landscape_widget():
     steps = widgets.IntSlider(value=30, min=0, max=200, description="steps")
     for s, name in [(w11, "w1_1"), (w21, "w2_1"), (lr, "learning-rate"), (steps, "steps")]:
         s.add_class(f"adlib-landscape-{name}")
-    out = widgets.Output()
-    out.add_class("adlib-landscape-plot")
+    out = tagged(widgets.Output(), "adlib-landscape-plot")
 
     def update(_change=None):
         fig, ax = plt.subplots(figsize=(7, 4.2), dpi=80)

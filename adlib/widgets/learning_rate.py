@@ -119,16 +119,15 @@ def plot_descent(path, losses, lr, curvatures=BOWL_CURVATURES, axes=None):
 def make_learning_rate_widget(w0=(2.0, 1.5), steps=25, curvatures=BOWL_CURVATURES):
     """A log-scale learning-rate slider over :func:`descend` on the bowl, redrawing both plots."""
     import ipywidgets as widgets
+    from ._show import tagged
 
     slow, fast = regime_thresholds(curvatures)
     slider = widgets.FloatLogSlider(value=0.5 * slow, base=10, min=-3, max=np.log10(3 * fast),
                                     step=0.02, description="lr", readout_format=".3g",
                                     continuous_update=False)
     slider.add_class("adlib-lr-slider")
-    label = widgets.HTML()
-    label.add_class("adlib-lr-regime")
-    out = widgets.Output()
-    out.add_class("adlib-lr-plot")
+    label = tagged(widgets.HTML(), "adlib-lr-regime")
+    out = tagged(widgets.Output(), "adlib-lr-plot")
 
     def redraw(*_):
         import matplotlib.pyplot as plt
@@ -144,6 +143,5 @@ def make_learning_rate_widget(w0=(2.0, 1.5), steps=25, curvatures=BOWL_CURVATURE
 
     slider.observe(redraw, names="value")
     redraw()
-    box = widgets.VBox([slider, label, out])
-    box.add_class("adlib-learning-rate")
+    box = tagged(widgets.VBox([slider, label, out]), "adlib-learning-rate")
     return box

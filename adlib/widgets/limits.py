@@ -226,6 +226,7 @@ def _configure(slider, low, high, step, value, description):
 def make_limits_widget(case=None, x=None, p=None, h=0.1):
     """A case dropdown and sliders for x, the case's parameter and a log-scale h, over :func:`slopes`."""
     import ipywidgets as widgets
+    from ._show import tagged
     import matplotlib.pyplot as plt
     from ._show import show_figure
 
@@ -252,10 +253,8 @@ def make_limits_widget(case=None, x=None, p=None, h=0.1):
     h_slider = widgets.FloatLogSlider(value=h, base=10, min=-6, max=0, step=0.1, description="h",
                                       continuous_update=False, readout_format=".4g", style=style)
     h_slider.add_class("adlib-slider-limits-h")
-    readout = widgets.HTML()
-    readout.add_class("adlib-limits-readout")
-    out = widgets.Output()
-    out.add_class("adlib-limits-plot")
+    readout = tagged(widgets.HTML(), "adlib-limits-readout")
+    out = tagged(widgets.Output(), "adlib-limits-plot")
 
     def redraw(*_):
         args = (chooser.value, float(x_slider.value), float(p_slider.value), float(h_slider.value))
@@ -291,6 +290,5 @@ def make_limits_widget(case=None, x=None, p=None, h=0.1):
     for s in (x_slider, p_slider, h_slider):
         s.observe(moved, names="value")
     redraw()
-    box = widgets.VBox([chooser, widgets.HBox([x_slider, p_slider, h_slider]), readout, out])
-    box.add_class("adlib-limits")
+    box = tagged(widgets.VBox([chooser, widgets.HBox([x_slider, p_slider, h_slider]), readout, out]), "adlib-limits")
     return box

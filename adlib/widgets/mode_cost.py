@@ -215,6 +215,7 @@ def make_mode_cost_widget(n=40, m=8, seed=0):
     winner flips against the predicted diagonal n = m.  ``box.history()`` returns them.
     """
     import ipywidgets as widgets
+    from ._show import tagged
     import matplotlib.pyplot as plt
     from ._show import show_figure
 
@@ -230,12 +231,9 @@ def make_mode_cost_widget(n=40, m=8, seed=0):
         return s
 
     n_slider, m_slider = slider("n", n, "inputs"), slider("m", m, "outputs")
-    forget = widgets.Button(description="forget the points", layout=widgets.Layout(width="auto"))
-    forget.add_class("adlib-mode-cost-forget")
-    readout = widgets.HTML()
-    readout.add_class("adlib-mode-cost-readout")
-    out = widgets.Output()
-    out.add_class("adlib-mode-cost-plot")
+    forget = tagged(widgets.Button(description="forget the points", layout=widgets.Layout(width="auto")), "adlib-mode-cost-forget")
+    readout = tagged(widgets.HTML(), "adlib-mode-cost-readout")
+    out = tagged(widgets.Output(), "adlib-mode-cost-plot")
     state = {"history": [], "now": None}
 
     def draw():
@@ -258,8 +256,7 @@ def make_mode_cost_widget(n=40, m=8, seed=0):
     n_slider.observe(measure, names="value")
     m_slider.observe(measure, names="value")
     forget.on_click(clear)
-    box = widgets.VBox([widgets.HBox([n_slider, m_slider, forget]), readout, out])
-    box.add_class("adlib-mode-cost")
+    box = tagged(widgets.VBox([widgets.HBox([n_slider, m_slider, forget]), readout, out]), "adlib-mode-cost")
     box.history = lambda: list(state["history"]) + [state["now"]]    # for tests and curious students
     measure()
     return box

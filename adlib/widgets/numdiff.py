@@ -166,6 +166,7 @@ def plot_error_curves(ax, f="x^3", x=1.0, method="forward", dtype="float64", h=N
 def make_numdiff_widget():
     """Choose the function, the point, the method and the precision; the error plot redraws."""
     import ipywidgets as widgets
+    from ._show import tagged
     import matplotlib.pyplot as plt
 
     from ._show import show_figure
@@ -180,8 +181,7 @@ def make_numdiff_widget():
     point.add_class("adlib-point")
     method.add_class("adlib-method")
     precision.add_class("adlib-dtype")
-    out = widgets.Output()
-    out.add_class("adlib-error-plot")
+    out = tagged(widgets.Output(), "adlib-error-plot")
 
     def update(_change=None):
         fig, ax = plt.subplots(figsize=(5, 3.6), dpi=80)
@@ -191,8 +191,7 @@ def make_numdiff_widget():
     for w in (function, point, method, precision):
         w.observe(update, names="value")
     update()
-    box = widgets.VBox([widgets.HBox([function, point]), widgets.HBox([method, precision]), out])
-    box.add_class("adlib-numdiff")
+    box = tagged(widgets.VBox([widgets.HBox([function, point]), widgets.HBox([method, precision]), out]), "adlib-numdiff")
     box.controls = {"function": function, "point": point, "method": method, "precision": precision}
     box.output = out
     return box

@@ -57,6 +57,7 @@ def plot_tangent(ax, f="x^2 exp(x) + 3x", a=1.0, lo=-2.0, hi=2.0):
 def make_tangent_widget():
     """A slider for the point a and a choice of function; the plot and the dual number update."""
     import ipywidgets as widgets
+    from ._show import tagged
     import matplotlib.pyplot as plt
 
     from ._show import show_figure
@@ -65,10 +66,8 @@ def make_tangent_widget():
     point = widgets.FloatSlider(value=1.0, min=-2.0, max=2.0, step=0.05, description="a")
     function.add_class("adlib-tangent-function")
     point.add_class("adlib-tangent-point")
-    readout = widgets.HTML()
-    readout.add_class("adlib-tangent-dual")
-    out = widgets.Output()
-    out.add_class("adlib-tangent-plot")
+    readout = tagged(widgets.HTML(), "adlib-tangent-dual")
+    out = tagged(widgets.Output(), "adlib-tangent-plot")
 
     def update(_change=None):
         value, slope = value_and_slope(function.value, point.value)

@@ -267,6 +267,7 @@ def make_tiny_network_widget(**start):
     ``.loss_label`` is the HTML widget with the loss and ``.drawing`` the network.
     """
     import ipywidgets as widgets
+    from ._show import tagged
 
     values = dict(LECTURE_SETTING, **start)
     unknown = set(values) - set(LECTURE_SETTING)
@@ -281,10 +282,8 @@ def make_tiny_network_widget(**start):
                                 description=name, continuous_update=True, readout_format=".2f")
         s.add_class(f"adlib-slider-{name}")
         sliders[name] = s
-    loss_label = widgets.HTML()
-    loss_label.add_class("adlib-loss")
-    drawing = widgets.HTML()
-    drawing.add_class("adlib-network-drawing")
+    loss_label = tagged(widgets.HTML(), "adlib-loss")
+    drawing = tagged(widgets.HTML(), "adlib-network-drawing")
 
     def update(_change=None):
         v = {k: s.value for k, s in sliders.items()}
@@ -295,7 +294,6 @@ def make_tiny_network_widget(**start):
     for s in sliders.values():
         s.observe(update, names="value")
     update()
-    box = widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())), drawing]), loss_label])
-    box.add_class("adlib-tiny-network")
+    box = tagged(widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())), drawing]), loss_label]), "adlib-tiny-network")
     box.sliders, box.loss_label, box.drawing = sliders, loss_label, drawing
     return box

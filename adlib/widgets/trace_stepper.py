@@ -238,6 +238,7 @@ def make_trace_stepper_widget(trace=None, k=0):
     ``box.sweep()`` and ``box.k()`` for tests and curious students.
     """
     import ipywidgets as widgets
+    from ._show import tagged
 
     names = list(TRACES)
     trace = names[0] if trace is None else trace
@@ -258,10 +259,8 @@ def make_trace_stepper_widget(trace=None, k=0):
     for key, label in (("prev", "back"), ("next", "next step"), ("reset", "start again")):
         buttons[key] = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
         buttons[key].add_class(f"adlib-trace-{key}")
-    table = widgets.HTML()
-    table.add_class("adlib-trace-table")
-    text = widgets.HTML()
-    text.add_class("adlib-trace-text")
+    table = tagged(widgets.HTML(), "adlib-trace-table")
+    text = tagged(widgets.HTML(), "adlib-trace-text")
     state = {"k": k, "sweep": None}
 
     def redraw():

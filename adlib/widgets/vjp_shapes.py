@@ -156,6 +156,7 @@ def plot_shapes(m, n, batch=1, seed=0, data=None):
 def make_vjp_shapes_widget(m=3, n=4, batch=1, seed=0):
     """Sliders for the inputs m, outputs n and batch size; the picture and the counts follow them."""
     import ipywidgets as widgets
+    from ._show import tagged
     from ._show import show_figure
 
     _check_sizes(m, n, batch, "make_vjp_shapes_widget")
@@ -169,10 +170,8 @@ def make_vjp_shapes_widget(m=3, n=4, batch=1, seed=0):
     m_slider = slider("inputs", m, *SIZE_RANGE, "inputs m")
     n_slider = slider("outputs", n, *SIZE_RANGE, "outputs n")
     b_slider = slider("batch", batch, *BATCH_RANGE, "batch")
-    readout = widgets.HTML()
-    readout.add_class("adlib-vjp-readout")
-    out = widgets.Output()
-    out.add_class("adlib-vjp-plot")
+    readout = tagged(widgets.HTML(), "adlib-vjp-readout")
+    out = tagged(widgets.Output(), "adlib-vjp-plot")
 
     def redraw(*_):
         sizes = int(m_slider.value), int(n_slider.value), int(b_slider.value)
@@ -182,7 +181,6 @@ def make_vjp_shapes_widget(m=3, n=4, batch=1, seed=0):
 
     for s in (m_slider, n_slider, b_slider):
         s.observe(redraw, names="value")
-    box = widgets.VBox([widgets.HBox([m_slider, n_slider, b_slider]), readout, out])
-    box.add_class("adlib-vjp-shapes")
+    box = tagged(widgets.VBox([widgets.HBox([m_slider, n_slider, b_slider]), readout, out]), "adlib-vjp-shapes")
     redraw()
     return box
