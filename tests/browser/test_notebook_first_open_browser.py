@@ -35,8 +35,9 @@ CELLS = """() => { const nb = window.jupyterapp.shell.currentWidget.content;
   return nb.widgets.map((c, i) => ({i, type: c.model.type, hidden: c.isHidden, inputHidden: c.inputHidden,
     collapsed: c.headingCollapsed === undefined ? null : c.headingCollapsed,
     count: c.model.type === 'code' ? c.model.executionCount : null})); }"""
-KERNEL_IDLE = """() => { const w = window.jupyterapp.shell.currentWidget;
-  const k = w && w.sessionContext.session && w.sessionContext.session.kernel;
+# window.jupyterapp exists only once JupyterLab has started: until then this is simply "not idle yet"
+KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
   return !!k && k.status === 'idle'; }"""
 
 
