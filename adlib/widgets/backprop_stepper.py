@@ -31,13 +31,16 @@ __all__ = ["sigmoid_chain", "reached_nodes", "state_html", "step_text", "compact
            "graph_svg", "sized_svg", "overwrite_grads", "BackpropStepper", "make_backprop_stepper_widget"]
 
 
-def sigmoid_chain(w=2.0, b=0.0, x=1.0, target=10.0):
+def sigmoid_chain(w=2.0, b=0.0, x=1.0, target=10.0, value=None):
     """The lecture's chain: t8 = (sigmoid(w x + b) - target)^2, written as eight labelled Values.
 
     Returns ``(t8, nodes)`` with ``nodes`` a dict name -> Value (w, b, x, target, t1..t8).
+    ``value``: the class to build it with (default adlib's Value; notebook 05b passes
+    the engine written on its page, which needs ``+ - * **``, ``exp`` and a ``label``).
     """
-    from ..value import Value
-    w, b, x, target = (Value(v, label=n) for v, n in ((w, "w"), (b, "b"), (x, "x"), (target, "target")))
+    if value is None:
+        from ..value import Value as value
+    w, b, x, target = (value(v, label=n) for v, n in ((w, "w"), (b, "b"), (x, "x"), (target, "target")))
     t = {}
     t[1] = w * x
     t[2] = t[1] + b
