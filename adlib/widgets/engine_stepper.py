@@ -125,7 +125,8 @@ def table_html(root, nodes, steps, k):
                     f"<td><b>{html.escape(named[v])}</b></td><td>{html.escape(v._op or 'leaf')}</td>"
                     f"<td>{v.data:.6g}</td><td class='adlib-engine-grad'>{grads[v]:.6g}</td><td>{note}</td></tr>")
     head = "<tr><th>node</th><th>op</th><th>data</th><th>grad</th><th>this step</th></tr>"
-    return f"<table class='adlib-engine-rows' style='border-collapse:collapse'>{head}{''.join(rows)}</table>"
+    pad = "<style>.adlib-engine-rows td, .adlib-engine-rows th {padding: 2px 12px; text-align: left}</style>"
+    return f"{pad}<table class='adlib-engine-rows' style='border-collapse:collapse'>{head}{''.join(rows)}</table>"
 
 
 def step_text(root, nodes, steps, k):
@@ -191,7 +192,8 @@ def make_engine_stepper_widget(engines, examples=None, order=None):
     stepper = EngineStepper(engines, examples, order)
     example = tagged(widgets.Dropdown(options=list(stepper.examples), value=stepper.example, description="example"),
                      "adlib-engine-example")
-    kind = tagged(widgets.ToggleButtons(options=list(stepper.engines), value=stepper.engine), "adlib-engine-kind")
+    kind = tagged(widgets.ToggleButtons(options=list(stepper.engines), value=stepper.engine,
+                                        style={"button_width": "auto"}), "adlib-engine-kind")
     next_button = tagged(widgets.Button(description="Next step", button_style="primary", icon="step-forward"),
                          "adlib-engine-next")
     reset_button = tagged(widgets.Button(description="Reset", icon="undo"), "adlib-engine-reset")
