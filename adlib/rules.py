@@ -251,44 +251,53 @@ def _abs_complex(x):
     return np.where(np.real(x) < 0, -x, x)
 
 
-UNARY = {r.name: r for r in [
-    Rule("exp", np.exp, math.exp, "ans",
-         "exp'(x) = exp(x)"),
-    Rule("log", np.log, math.log, "div(1.0, x)",
-         "log'(x) = 1 / x  (natural logarithm, x > 0)"),
-    Rule("sin", np.sin, math.sin, "cos(x)",
-         "sin'(x) = cos(x)"),
-    Rule("cos", np.cos, math.cos, "-sin(x)",
-         "cos'(x) = -sin(x)"),
-    Rule("tan", np.tan, math.tan, "1.0 + ans * ans",
-         "tan'(x) = 1 + tan(x)^2"),
-    Rule("tanh", np.tanh, math.tanh, "1.0 - ans * ans",
-         "tanh'(x) = 1 - tanh(x)^2"),
-    Rule("sigmoid", _sigmoid_array, _sigmoid_float, "ans * (1.0 - ans)",
-         "sigmoid(x) = 1 / (1 + exp(-x)),  sigmoid'(x) = sigmoid(x) (1 - sigmoid(x))"),
-    Rule("relu", lambda x: np.maximum(x, 0.0), lambda x: x if (x > 0.0 or x != x) else 0.0,
-         "(x > 0) * 1.0",     # a constant, whatever kind x is: a comparison reads the primal value
-         "relu(x) = max(0, x),  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)"),
-    Rule("sqrt", np.sqrt, math.sqrt, "div(0.5, ans)",
-         "sqrt'(x) = 1 / (2 sqrt(x))  (sqrt'(0) = +inf)"),
-    Rule("abs", np.abs, lambda x: x if x >= 0.0 else -x, "_sign(x)",
-         "abs'(x) = sign(x)  (abs'(0) = 0)", complex=_abs_complex),
-    Rule("square", np.square, lambda x: x * x, "2.0 * x",
-         "square'(x) = 2 x"),
-    Rule("neg", np.negative, operator.neg, "-1.0",
-         "neg(x) = -x,  neg'(x) = -1"),
-    # Stable forms: log(1 + x) and exp(x) - 1 lose every digit for tiny x; log(1 + exp(x)) overflows
-    Rule("log1p", np.log1p, math.log1p, "div(1.0, 1.0 + x)",
-         "log1p(x) = log(1 + x), accurate for tiny x,  log1p'(x) = 1 / (1 + x)  (x > -1)"),
-    Rule("expm1", np.expm1, math.expm1, "ans + 1.0",
-         "expm1(x) = exp(x) - 1, accurate for tiny x,  expm1'(x) = exp(x)"),
-    Rule("softplus", _softplus_array, _softplus_float, "sigmoid(x)",
-         "softplus(x) = log(1 + exp(x)), never overflowing,  softplus'(x) = sigmoid(x)",
-         complex=_softplus_complex),
-]}
+# The table: one line per function f, with f'(x) written from x and ans = f(x) in
+# adlib's generic functions (the text every mode reads), then the rule in words.
+_UNARY_TABLE = """
+exp       | ans                 | exp'(x) = exp(x)
+log       | div(1.0, x)         | log'(x) = 1 / x  (natural logarithm, x > 0)
+sin       | cos(x)              | sin'(x) = cos(x)
+cos       | -sin(x)             | cos'(x) = -sin(x)
+tan       | 1.0 + ans * ans     | tan'(x) = 1 + tan(x)^2
+tanh      | 1.0 - ans * ans     | tanh'(x) = 1 - tanh(x)^2
+sigmoid   | ans * (1.0 - ans)   | sigmoid(x) = 1 / (1 + exp(-x)),  sigmoid'(x) = sigmoid(x) (1 - sigmoid(x))
+relu      | (x > 0) * 1.0       | relu(x) = max(0, x),  relu'(x) = 1 if x > 0 else 0  (relu'(0) = 0)
+sqrt      | div(0.5, ans)       | sqrt'(x) = 1 / (2 sqrt(x))  (sqrt'(0) = +inf)
+abs       | _sign(x)            | abs'(x) = sign(x)  (abs'(0) = 0)
+square    | 2.0 * x             | square'(x) = 2 x
+neg       | -1.0                | neg(x) = -x,  neg'(x) = -1
+log1p     | div(1.0, 1.0 + x)   | log1p(x) = log(1 + x), accurate for tiny x,  log1p'(x) = 1 / (1 + x)  (x > -1)
+expm1     | ans + 1.0           | expm1(x) = exp(x) - 1, accurate for tiny x,  expm1'(x) = exp(x)
+softplus  | sigmoid(x)          | softplus(x) = log(1 + exp(x)), never overflowing,  softplus'(x) = sigmoid(x)
+"""
+# relu's derivative is a constant, whatever kind x is: a comparison reads the primal value.
+# log1p, expm1 and softplus are the stable forms: log(1 + x) and exp(x) - 1 lose every
+# digit for tiny x, and log(1 + exp(x)) overflows.
 
-# relu on complex input (complex step): treat the real part's sign as the branch
-UNARY["relu"].complex = lambda x: np.where(np.real(x) > 0, x, 0.0 * x)
+# f itself is numpy's function of the same name on arrays and math's on Python floats,
+# except where these say otherwise.
+_ON_ARRAYS = {"sigmoid": _sigmoid_array, "relu": lambda x: np.maximum(x, 0.0), "neg": np.negative,
+              "softplus": _softplus_array}
+_ON_FLOATS = {"sigmoid": _sigmoid_float, "relu": lambda x: x if (x > 0.0 or x != x) else 0.0,
+              "abs": lambda x: x if x >= 0.0 else -x, "square": lambda x: x * x, "neg": operator.neg,
+              "softplus": _softplus_float}
+# f on complex input (the complex step), where numpy's version is not the analytic continuation;
+# relu takes the real part's sign as the branch
+_ON_COMPLEX = {"abs": _abs_complex, "softplus": _softplus_complex,
+               "relu": lambda x: np.where(np.real(x) > 0, x, 0.0 * x)}
+
+
+def _table(text):
+    """The rows of a table written as lines of ``|``-separated cells."""
+    return [[cell.strip() for cell in line.split("|")] for line in text.strip().splitlines()]
+
+
+def _unary_rule(name, derivative, words):
+    return Rule(name, _ON_ARRAYS.get(name) or getattr(np, name), _ON_FLOATS.get(name) or getattr(math, name),
+                derivative, words, complex=_ON_COMPLEX.get(name))
+
+
+UNARY = {row[0]: _unary_rule(*row) for row in _table(_UNARY_TABLE)}
 
 # The elementary functions a Value offers as methods (micrograd's v.relu(), v.exp() ...);
 # Dual offers the same ones, so code written for micrograd's Value runs in forward mode too.
@@ -338,18 +347,18 @@ def _nonnegative(b):
     return b >= 0
 
 
-BINARY = {r.name: r for r in [
-    BinaryRule("add", "+", "a + b", ("1.0", "1.0"),
-               "d(a + b) = da + db"),
-    BinaryRule("sub", "-", "a - b", ("1.0", "-1.0"),
-               "d(a - b) = da - db"),
-    BinaryRule("mul", "*", "a * b", ("b", "a"),
-               "d(a b) = b da + a db"),
-    BinaryRule("div", "/", "div(a, b)", ("div(1.0, b)", "-div(ans, b)"),
-               "d(a / b) = da / b - (a / b^2) db"),
-    BinaryRule("pow", "**", "power(a, b)", ("_pow_d_base(a, b, ans)", "_pow_d_exponent(a, b, ans)"),
-               "d(a^b) = b a^(b-1) da + a^b log(a) db  (the second term needs a > 0)"),
-]}
+# One line per operation: its name and symbol, f(a, b), the partials d/da and d/db
+# (from a, b and ans = f(a, b)), and the rule in words.
+_BINARY_TABLE = """
+add  | +   | a + b        | 1.0                     | 1.0                         | d(a + b) = da + db
+sub  | -   | a - b        | 1.0                     | -1.0                        | d(a - b) = da - db
+mul  | *   | a * b        | b                       | a                           | d(a b) = b da + a db
+div  | /   | div(a, b)    | div(1.0, b)             | -div(ans, b)                | d(a / b) = da / b - (a / b^2) db
+pow  | **  | power(a, b)  | _pow_d_base(a, b, ans)  | _pow_d_exponent(a, b, ans)  | d(a^b) = b a^(b-1) da + a^b log(a) db  (the second term needs a > 0)
+"""
+
+BINARY = {name: BinaryRule(name, symbol, apply, (d_a, d_b), words)
+          for name, symbol, apply, d_a, d_b, words in _table(_BINARY_TABLE)}
 
 
 exp = elementary(UNARY["exp"])

@@ -79,3 +79,39 @@ def test_checkpointed_loss_has_the_plain_gradient(bench):
     ckpt = adlib.grad(lambda *Ws: memory.make_loss(depth, 2)(Ws, x), argnum=tuple(range(depth)))(*Ws)
     for p, c in zip(plain, ckpt):
         np.testing.assert_allclose(p, c, rtol=1e-12)
+
+
+def _small_moons(value):
+    X, y = value.make_moons(20, noise=0.1, seed=2)
+    return X.tolist(), [float(t) for t in y]
+
+
+def test_demo_training_loop_is_micrograds_sgd(bench):
+    """One step of the timed loop is loss, zero_grad, backward and p -= lr * grad, nothing else."""
+    from adlib.nn import MLP
+    value = bench("value")
+    X, y = _small_moons(value)
+    model, twin = MLP(2, [4, 1], seed=5), MLP(2, [4, 1], seed=5)
+    loss = value.demo_loss(Value, twin, X, y)
+    loss.backward()
+    expected = [p.data - 1.0 * p.grad for p in twin.parameters()]
+    losses = value.demo_training(Value, model, X, y, steps=1)
+    assert losses == [pytest.approx(loss.data, rel=1e-15)]
+    assert [p.data for p in model.parameters()] == pytest.approx(expected, rel=1e-14)
+    later = value.demo_training(Value, model, X, y, steps=5, first_step=1)
+    assert later[-1] < losses[0]           # it trains
+
+
+def test_demo_training_matches_micrograd_step_for_step(bench):
+    """From the same weights, adlib and micrograd compute the same losses (so the ratio compares like with like)."""
+    micrograd_nn = pytest.importorskip("micrograd.nn")
+    from micrograd.engine import Value as MValue
+
+    from adlib.nn import MLP
+    value = bench("value")
+    X, y = _small_moons(value)
+    ours, theirs = MLP(2, [8, 8, 1], seed=3), micrograd_nn.MLP(2, [8, 8, 1])
+    value.same_start(ours, theirs)
+    a = value.demo_training(Value, ours, X, y, steps=3)
+    m = value.demo_training(MValue, theirs, X, y, steps=3)
+    assert a == pytest.approx(m, rel=1e-12)

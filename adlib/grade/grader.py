@@ -92,7 +92,7 @@ def grade_submission(submissions, seed=None, timeout=5.0, memory_mb=1024, budget
         cmd += ["--grade", exercise.key, os.path.abspath(path)]
     bases = [{"exercise": ex.key, "title": ex.title, "file": os.path.basename(path), "seed": seed,
               "import_error": None, "tests": [], "execution_time": 0.0} for ex, path in submissions]
-    scratch = tempfile.mkdtemp(prefix="adlib-grade-")
+    scratch = tempfile.mkdtemp(prefix="adlib-grade-", dir=scratch_parent())
     os.chmod(scratch, 0o755)   # the unprivileged child must reach its working directory
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -120,6 +120,39 @@ def grade_submission(submissions, seed=None, timeout=5.0, memory_mb=1024, budget
     finally:
         import shutil
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def scratch_parent():
+    """Where the grading folders go: the temporary folder, if the student's user can reach it.
+
+    As root, student code runs as a user of its own, which must pass through every folder
+    above its working directory; a TMPDIR inside a root-only folder (/root/tmp) would make
+    every file fail to import.  Then /tmp (or /var/tmp, /dev/shm) is used instead.
+    """
+    base = tempfile.gettempdir()
+    if os.geteuid() != 0 or _others_can_enter(base):
+        return base
+    for candidate in ("/tmp", "/var/tmp", "/dev/shm"):
+        if os.path.isdir(candidate) and _others_can_enter(candidate):
+            return candidate
+    raise RuntimeError(f"adlib-grade: the temporary folder {base} lies inside a folder only root may enter, "
+                       "so student code (run as a user of its own) could not reach its files; "
+                       "set TMPDIR to a folder every user can enter, such as /tmp")
+
+
+def _others_can_enter(path):
+    """Whether every folder from / down to ``path`` lets any user pass through (o+x)."""
+    path = os.path.realpath(path)
+    while True:
+        try:
+            if not os.stat(path).st_mode & 0o001:
+                return False
+        except OSError:
+            return False
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        path = parent
 
 
 def _protect_self():

@@ -80,15 +80,22 @@ def gradient_costs(ns, f=test_function, repeat=3, seed=0):
     for n in ns:
         x = rng.normal(size=int(n))
         f_fwd, f_rev = counted(f), counted(f)
-        gf, gr = gradient_forward(f_fwd, x), gradient_reverse(f_rev, x)
+        results = gradient_forward(f_fwd, x), gradient_reverse(f_rev, x)
         rows["forward_evaluations"].append(f_fwd.calls)
         rows["reverse_evaluations"].append(f_rev.calls)
         rows["n"].append(int(n))
-        rows["max_difference"].append(float(np.max(np.abs(gf - gr))))
-        t_fwd, t_rev = best_times([lambda: gradient_forward(f, x), lambda: gradient_reverse(f, x)], repeat)
-        rows["forward"].append(t_fwd)
-        rows["reverse"].append(t_rev)
+        _compare_and_time(rows, results, [lambda: gradient_forward(f, x), lambda: gradient_reverse(f, x)], repeat)
     return {k: np.asarray(v) for k, v in rows.items()}
+
+
+def _compare_and_time(rows, results, timed, repeat):
+    """Append to ``rows`` the largest gap between the two ways' ``results`` and the best
+    of ``repeat`` times of each of the two calls in ``timed`` (forward first)."""
+    forward, reverse = results
+    rows["max_difference"].append(float(np.max(np.abs(forward - reverse))))
+    t_fwd, t_rev = best_times(timed, repeat)
+    rows["forward"].append(t_fwd)
+    rows["reverse"].append(t_rev)
 
 
 def _curve(m):
@@ -126,12 +133,9 @@ def jacobian_costs(ms, t=0.7, repeat=3):
     rows = {"m": [], "forward": [], "reverse": [], "max_difference": []}
     for m in ms:
         f = _curve(int(m))
-        jf, jr = jacobian_forward(f, t), jacobian_reverse(f, t)
         rows["m"].append(int(m))
-        rows["max_difference"].append(float(np.max(np.abs(jf - jr))))
-        t_fwd, t_rev = best_times([lambda: jacobian_forward(f, t), lambda: jacobian_reverse(f, t)], repeat)
-        rows["forward"].append(t_fwd)
-        rows["reverse"].append(t_rev)
+        timed = [lambda: jacobian_forward(f, t), lambda: jacobian_reverse(f, t)]
+        _compare_and_time(rows, [run() for run in timed], timed, repeat)
     return {k: np.asarray(v) for k, v in rows.items()}
 
 
