@@ -137,10 +137,6 @@ class Value:
         """The set of Values this one was computed from (micrograd's ``_prev``)."""
         return {p for p in (self._first, self._second) if p is not None}
 
-    # The short names notebook 05 uses to rewire a node by hand (a -> b -> c -> a)
-    _a = property(lambda self: self._first, lambda self, v: setattr(self, "_first", v))
-    _da = property(lambda self: self._d_first, lambda self, d: setattr(self, "_d_first", d))
-
     @property
     def _op(self):
         """The operation that made this Value ("+", "*", "tanh" ...; "" for a leaf), micrograd's ``_op``."""
