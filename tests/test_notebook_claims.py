@@ -46,8 +46,12 @@ def test_01_counts_of_the_three_searches():
     steps, evaluations = numbers_after(printed(nb, "descent_result = tn.gradient_descent"), "gradient descent:")[:2]
     assert evaluations == 5 * steps + 1, "the prose says 4 + 1 = 5 evaluations per step"
     assert 30 <= evaluations <= 50, "the prose says 'about forty evaluations'"
-    coarse = re.search(r"(\d+) evaluations", printed(nb, "coarse = tn.grid_search")).group(1)
+    grids = printed(nb, "coarse = tn.grid_search")
+    coarse = re.search(r"grid of 10 values per weight: (\d+) evaluations", grids).group(1)
     assert int(coarse) == 10 ** 4, "the prose says a grid of 10 values per weight costs 10^4 evaluations"
+    years = numbers_after(grids, "at 10^9 evaluations a second:")[0]
+    assert 1_000 <= years < 10_000, "the prose says a coarse grid for twenty weights runs for thousands of years"
+    assert "thousands of years" in prose(nb)
 
 
 def test_01_cost_table_supports_its_paragraph():
@@ -62,13 +66,13 @@ def test_01_cost_table_supports_its_paragraph():
     assert random[-1] > 10 * descent[-1]
 
 
-def test_01_landscape_steps_shrink_and_solution_4_is_the_dead_relu_plateau():
+def test_01_landscape_steps_shrink_and_solution_3_is_the_dead_relu_plateau():
     nb = load("01_why_gradients")
     first, last = numbers_after(printed(nb, "landscape.plot_landscape(ax"), "length of the first step")[:2]
     assert last < first / 100, "'the steps shrink as the ground flattens'"
-    text = printed(nb, "# Solution 4")
+    text = printed(nb, "# Solution 3")
     runs = {lr: numbers_after(text, f"learning rate {lr}:") for lr in ("0.01", "0.1", "0.5")}
-    assert min(runs, key=lambda lr: runs[lr][1]) == "0.1", "exercise 4: 0.1 needs the fewest evaluations"
+    assert min(runs, key=lambda lr: runs[lr][1]) == "0.1", "exercise 3: 0.1 needs the fewest evaluations"
     steps, _, final = runs["0.5"][:3]
     assert steps == 200, "max_steps=200 makes 200 steps"
     assert final == pytest.approx(1.9 ** 2), "stuck at t^2 = 3.61"

@@ -1,0 +1,96 @@
+"""Notebook 11's coin widget responds in a real browser (headless Chromium) served by Voila.
+
+The notebook is served unchanged; the test reads p, the number of coins and h from the
+page's controls and checks the page's three slopes against the same numbers computed
+here in plain Python floats from numpy's uniform draws (autodiff 0, the difference of
+means, the score-function average), independently of adlib and of the widget's code.
+Then it drags the p and coins sliders, as a student would.  A copy with the widget's
+callbacks disabled must fail the same check.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+
+import jupyter_harness as harness
+import widget_checks as checks
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+
+NOTEBOOK = harness.NOTEBOOKS / "11_randomness_and_chaos.ipynb"
+READY = ".adlib-estimators-readout"
+BOX = ".adlib-estimators"
+READOUT = re.compile(r"autodiff slope = (?P<autodiff>\S+).*?difference of means slope = (?P<difference>\S+)"
+                     r".*?score function slope = (?P<score>\S+)", re.S)
+SEED = 2        # the coins' own generator, as the notebook says
+
+
+def plain(p, n, h):
+    u = [float(v) for v in np.random.default_rng(SEED).random(n)]
+    payoff = lambda q: sum(3.0 if ui < q else 1.0 for ui in u) / n   # noqa: E731
+    return {"autodiff": 0.0, "difference": (payoff(p + h) - payoff(p - h)) / (2 * h),
+            "score": sum((3.0 if ui < p else 1.0) * (1 / p if ui < p else -1 / (1 - p)) for ui in u) / n}
+
+
+def controls_on_page(page):
+    return {name: checks.page_number(page.locator(f".adlib-slider-estimators-{name} .widget-readout").inner_text())
+            for name in ("p", "coins", "h")}
+
+
+def readout_on_page(page):
+    text = page.locator(READY).inner_text()
+    match = READOUT.search(text)
+    assert match, f"the readout shows {text!r}, not 'autodiff slope = ... score function slope = ...'"
+    return {key: checks.page_number(value) for key, value in match.groupdict().items()}
+
+
+def readout_matches(page):
+    """(controls, shown) when the page's slopes are the plain-float slopes for the page's controls."""
+    c, shown = controls_on_page(page), readout_on_page(page)
+    expected = plain(c["p"], int(c["coins"]), c["h"])
+    ok = all(math.isclose(shown[k], expected[k], rel_tol=1e-5, abs_tol=1e-6) for k in expected)
+    return (c, shown) if ok else None
+
+
+def plot_source(page):
+    img = page.locator(".adlib-estimators-plot img")
+    return img.first.get_attribute("src") if img.count() else ""
+
+
+def check_estimators(page, screenshot=None):
+    """The slopes are the plain-float ones; dragging p, then the coins, updates them and the plot."""
+    first = checks.wait_until(lambda: readout_matches(page), 10, page)
+    assert first, f"before any move the page shows {readout_on_page(page)} for {controls_on_page(page)}"
+    plot = plot_source(page)
+    assert plot.startswith("data:image/png"), f"the widget's plot is not a PNG image: {plot[:60]!r}"
+    for name, pixels in (("p", 60), ("coins", 80)):
+        before, shown = controls_on_page(page), readout_on_page(page)
+        checks.drag_slider(page, f"estimators-{name}", pixels)
+        moved = checks.wait_until(lambda: controls_on_page(page)[name] != before[name]
+                                  and readout_on_page(page) != shown and readout_matches(page), 10, page)
+        assert moved, (f"dragging {name} from {before[name]} to {controls_on_page(page)[name]} did not update "
+                       f"the slopes: the page shows {readout_on_page(page)}")
+        redrawn = checks.wait_until(lambda: plot_source(page) not in ("", plot), 10, page)
+        assert redrawn, f"after dragging {name} the plot did not change"
+        plot = plot_source(page)
+    if screenshot is not None:
+        checks.save_screenshot(page, BOX, screenshot)
+    return moved[0]
+
+
+def test_the_estimators_widget_shows_three_slopes_of_the_coin_program(open_voila, tmp_path):
+    loaded = open_voila(NOTEBOOK, READY)
+    check_estimators(loaded.page, screenshot=tmp_path / "estimators.png")
+    assert (tmp_path / "estimators.png").stat().st_size > 0
+    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+
+
+def test_a_broken_estimators_widget_fails_the_check(open_voila, tmp_path):
+    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_estimators_widget")
+    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
+    with pytest.raises(AssertionError, match="did not update the slopes"):
+        check_estimators(loaded.page)
+    assert not loaded.remote_requests
