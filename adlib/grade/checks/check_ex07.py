@@ -13,21 +13,28 @@ GROUPINGS = ("forward", "reverse")
 
 
 class Mode:
-    """What the student's function of one mode is called, and what its passes are."""
+    """How one mode's function is called and counted: ``step`` is the call made once per pass
+    (a ``product``, one per ``per`` of f: a ``part`` of the Jacobian), ``at`` the call that takes x."""
 
-    def __init__(self, name, function, per, part, stack, call):
-        self.name, self.function, self.per, self.part, self.stack, self.call = \
-            name, function, per, part, stack, call
+    def __init__(self, name, function, step, at, product, per, part, stack, rule):
+        self.name, self.function, self.step, self.at, self.product = name, function, step, at, product
+        self.per, self.part, self.stack, self.rule = per, part, stack, rule
+        self.other = "output" if per == "input" else "input"
 
 
 MODES = {
-    "forward": Mode("forward", "jacobian_by_jvps", "input", "column",
+    "forward": Mode("forward", "jacobian_by_jvps", "jvp", "jvp", "JVP", "input", "column",
                     "in forward mode each JVP J e_i is a column: np.stack(columns, axis=1)",
                     "jvp(x, v) takes the point x first, then the tangent v"),
-    "reverse": Mode("reverse", "jacobian_by_vjps", "output", "row",
+    "reverse": Mode("reverse", "jacobian_by_vjps", "back", "vjp", "VJP", "output", "row",
                     "in reverse mode each VJP e_jᵀ J is a row: np.stack(rows, axis=0)",
                     "vjp(x) records f at the point x"),
 }
+
+
+def _count(k, thing):
+    """'1 input', '3 inputs'."""
+    return f"{k} {thing}" + ("" if k == 1 else "s")
 
 
 def draw_map(rng, n, m, kind=None):
@@ -56,9 +63,10 @@ def call(student, mode, kind, A, B, x):
 def check_values(got, want, mode):
     mo = MODES[mode]
     m, n = want.shape
-    if got["elsewhere"]:
-        raise Mistake(f"{got['elsewhere']} of your calls were at a point other than x: the Jacobian is "
-                      f"taken at x, and {mo.call}")
+    away = got["elsewhere"]
+    if away:
+        raise Mistake(f"{away} of your {_count(got[mo.at], 'call')} of {mo.at} {'was' if away == 1 else 'were'} "
+                      f"at a point other than x: the Jacobian is taken at x, and {mo.rule}")
     first = want[:, [0] * n] if mode == "forward" else want[[0] * m]
     mistakes = [(want.T, f"your Jacobian is transposed (shape ({n}, {m}), expected ({m}, {n})): {mo.stack}"),
                 (want[:, ::-1] if mode == "forward" else want[::-1],
@@ -75,22 +83,19 @@ def check_values(got, want, mode):
 def check_count(got, want, mode):
     mo = MODES[mode]
     m, n = want.shape
-    arr = as_array(got["J"], f"{mo.function}")
+    arr = as_array(got["J"], mo.function)
     if arr.size != want.size or not matches(np.sort(arr.ravel()), np.sort(want.ravel())):
         raise Mistake(f"the passes are counted only for a result that holds the Jacobian's numbers (in any "
                       f"arrangement), and the result of {mo.function} does not: fix its values first")
-    size, calls = (n, got["jvp"]) if mode == "forward" else (m, got["back"])
-    name = "jvp" if mode == "forward" else "back"
     if mode == "reverse" and got["vjp"] != 1:
-        raise Mistake(f"you called vjp {got['vjp']} times: reverse mode records f once, y, back = vjp(x), "
-                      "before the loop, and then calls back once per output")
+        raise Mistake(f"you called vjp {_count(got['vjp'], 'time')} (f has {_count(m, 'output')}): reverse "
+                      "mode records f once, y, back = vjp(x), before the loop, and then calls back once per output")
+    (size, other), calls = ((n, m) if mode == "forward" else (m, n)), got[mo.step]
+    why = f" (as many as the {mo.other}s: {mo.name} mode's passes go with the {mo.per}s)" if calls == other else ""
     if calls != size:
-        other = (m if mode == "forward" else n)
-        why = (f" (as many as the {'outputs' if mode == 'forward' else 'inputs'}: {mo.name} mode's passes go "
-               f"with the {mo.per}s)") if calls == other else ""
-        raise Mistake(f"you called {name} {calls} times for a function of {size} {mo.per}s{why}; {mo.name} mode "
-                      f"needs exactly one {'JVP' if mode == 'forward' else 'VJP'} per {mo.per} "
-                      f"(one per {mo.part} of the Jacobian)")
+        raise Mistake(f"you called {mo.step} {_count(calls, 'time')} for a function of {_count(size, mo.per)}{why}; "
+                      f"{mo.name} mode needs exactly one {mo.product} per {mo.per} (one per {mo.part} of the "
+                      "Jacobian)")
 
 
 def _sizes(rng):
@@ -161,8 +166,8 @@ def cost_mistakes(dims, grouping):
                  "carrying d_0 columns; reverse from the output end, ((J_k J_{k-1}) ...) J_1, carrying d_k rows"),
                 (want + seed, "you also counted multiplying the first Jacobian by an identity matrix: in the "
                               "chain J_k ... J_1 the first factor needs no product")]
-    mistakes += [(want - t, f"one product is missing: a chain of {k} Jacobians takes {k - 1} products "
-                            "(check your loop's range)") for t in terms]
+    mistakes += [(want - t, f"one product is missing: a chain of {_count(k, 'Jacobian')} takes "
+                            f"{_count(k - 1, 'product')} (check your loop's range)") for t in terms]
     return want, mistakes
 
 
