@@ -26,14 +26,14 @@ def jacobian_by_jvps(jvp, x):
     Call jvp at the point x only, once per input, and return an array of shape (m, n).
     """
     ### BEGIN SOLUTION
-    x = np.asarray(x, dtype=float)
+    n = np.size(x)
     columns = []
-    for i in range(x.size):
-        e = np.zeros(x.size)
-        e[i] = 1.0
-        _, column = jvp(x, e)
-        columns.append(np.asarray(column, dtype=float))
-    return np.stack(columns, axis=1)
+    for i in range(n):
+        e_i = np.zeros(n)
+        e_i[i] = 1.0                    # the i-th unit vector
+        y, Jv = jvp(x, e_i)
+        columns.append(Jv)
+    return np.stack(columns, axis=1)    # column i is J e_i
     ### END SOLUTION
 
 
@@ -50,10 +50,10 @@ def jacobian_by_vjps(vjp, x):
     m = np.size(y)
     rows = []
     for j in range(m):
-        e = np.zeros(m)
-        e[j] = 1.0
-        rows.append(np.asarray(back(e), dtype=float))
-    return np.stack(rows, axis=0)
+        e_j = np.zeros(m)
+        e_j[j] = 1.0                    # the j-th unit vector
+        rows.append(back(e_j))
+    return np.stack(rows, axis=0)       # row j is e_jᵀ J
     ### END SOLUTION
 
 
@@ -84,13 +84,13 @@ def chain_cost(dims, grouping):
     Return a whole number.
     """
     ### BEGIN SOLUTION
-    dims = [int(d) for d in dims]
-    k = len(dims) - 1
-    if grouping == "forward":     # (d_i x d_{i-1}) times the (d_{i-1} x d_0) product so far
-        return sum(dims[i] * dims[i - 1] * dims[0] for i in range(2, k + 1))
-    if grouping == "reverse":     # the (d_k x d_i) product so far times (d_i x d_{i-1})
-        return sum(dims[k] * dims[i] * dims[i - 1] for i in range(1, k))
-    raise ValueError(f"grouping must be 'forward' or 'reverse', got {grouping!r}")
+    d, k = [int(size) for size in dims], len(dims) - 1
+    if grouping not in ("forward", "reverse"):
+        raise ValueError(f"grouping must be 'forward' or 'reverse', got {grouping!r}")
+    if grouping == "forward":   # J_i (d_i x d_{i-1}) times the product so far (d_{i-1} x d_0), i = 2 .. k
+        return sum(d[i] * d[i - 1] * d[0] for i in range(2, k + 1))
+    # the product so far (d_k x d_i) times J_i (d_i x d_{i-1}), i = k - 1 .. 1
+    return sum(d[k] * d[i] * d[i - 1] for i in range(1, k))
     ### END SOLUTION
 
 
