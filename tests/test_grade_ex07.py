@@ -177,6 +177,40 @@ def test_extra_passes_cost_the_count_tests_only(tmp_path):
     assert "you called back" in tests[RC]["output"]
 
 
+FORGE = '''
+
+import itertools
+
+
+def _forge(fn, n, m, seen=()):
+    """Set every count the closures of fn (and of the functions they hold) can reach to an honest run's."""
+    honest = {"jvp": n, "jvps": n, "vjp": 1, "vjps": 1, "back": m, "backs": m, "elsewhere": 0, "away": 0}
+    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
+        value = cell.cell_contents
+        if isinstance(value, dict):
+            value.update({k: honest[k] for k in value if k in honest})
+        elif isinstance(value, itertools.count) and name in honest:
+            cell.cell_contents = itertools.count(honest[name])
+        elif callable(value) and hasattr(value, "__code__") and value not in seen:
+            _forge(value, n, m, seen + (fn,))
+'''
+
+
+def test_forging_the_counts_through_the_closures_does_not_help(tmp_path):
+    """Twice the passes, then every count the given functions' closures hold set to an honest run's
+    (a dict of counts updated, a counter replaced): the probe kept its own references to counters
+    that only go up, so it still sees every pass."""
+    text = edit(REFERENCE, "        y, Jv = jvp(x, e_i)\n", "        jvp(x, e_i)\n        y, Jv = jvp(x, e_i)\n")
+    text = edit(text, "    return np.stack(columns, axis=1)",
+                "    _forge(jvp, n, np.size(y))\n    return np.stack(columns, axis=1)")
+    text = edit(text, "        rows.append(back(e_j))\n", "        vjp(x)\n        rows.append(back(e_j))\n")
+    text = edit(text, "    return np.stack(rows, axis=0)",
+                "    _forge(vjp, np.size(x), m)\n    _forge(back, np.size(x), m)\n    return np.stack(rows, axis=0)")
+    tests, _ = grade(write(tmp_path, text + FORGE))
+    assert failed(tests) == {FC, RC, HF, HR}
+    assert "you called vjp " in tests[RC]["output"]
+
+
 def test_a_batch_of_tangents_in_one_call_is_refused(tmp_path):
     """np.eye(n) as one 'tangent' would give the whole Jacobian in one call of jvp: refused, said plainly."""
     text = edit(REFERENCE, "    columns = []\n", "    return jvp(x, np.eye(n))[1]\n    columns = []\n")
