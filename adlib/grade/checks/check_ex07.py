@@ -60,13 +60,17 @@ def call(student, mode, kind, A, B, x):
     return got, oracle.jacobian(_f(kind, A, B), x)
 
 
-def check_values(got, want, mode):
-    mo = MODES[mode]
-    m, n = want.shape
+def _at_x(got, mo):
     away = got["elsewhere"]
     if away:
         raise Mistake(f"{away} of your {_count(got[mo.at], 'call')} of {mo.at} {'was' if away == 1 else 'were'} "
                       f"at a point other than x: the Jacobian is taken at x, and {mo.rule}")
+
+
+def check_values(got, want, mode):
+    mo = MODES[mode]
+    m, n = want.shape
+    _at_x(got, mo)
     first = want[:, [0] * n] if mode == "forward" else want[[0] * m]
     mistakes = [(want.T, f"your Jacobian is transposed (shape ({n}, {m}), expected ({m}, {n})): {mo.stack}"),
                 (want[:, ::-1] if mode == "forward" else want[::-1],
@@ -87,6 +91,7 @@ def check_count(got, want, mode):
     if arr.size != want.size or not matches(np.sort(arr.ravel()), np.sort(want.ravel())):
         raise Mistake(f"the passes are counted only for a result that holds the Jacobian's numbers (in any "
                       f"arrangement), and the result of {mo.function} does not: fix its values first")
+    _at_x(got, mo)
     if mode == "reverse" and got["vjp"] != 1:
         raise Mistake(f"you called vjp {_count(got['vjp'], 'time')} (f has {_count(m, 'output')}): reverse "
                       "mode records f once, y, back = vjp(x), before the loop, and then calls back once per output")
