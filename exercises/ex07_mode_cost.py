@@ -34,9 +34,9 @@ def jacobian_by_vjps(vjp, x):
     """The same (m, n) Jacobian, row by row: reverse mode, f recorded once, then exactly m VJPs.
 
     ``vjp(x)`` evaluates f at x and records it, as adlib.vjp does: it returns the pair
-    (f(x), back), and ``back(u)`` returns uᵀ J (shape (n,)) for one cotangent u of
-    shape (m,).  Row j of J is e_jᵀ J.  Call vjp once, then back once per output,
-    and return an array of shape (m, n).
+    (f(x), back), and ``back(u)`` returns uᵀ J (shape (n,): the vector itself, where
+    adlib's returns a tuple) for one cotangent u of shape (m,).  Row j of J is e_jᵀ J.
+    Call vjp once, then back once per output, and return an array of shape (m, n).
     """
     # YOUR CODE HERE
     raise NotImplementedError("your code here")
