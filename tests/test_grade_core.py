@@ -1,4 +1,4 @@
-"""The grader on exercises 1-3: reference = full marks, stubs = 0, wrong solutions
+"""The grader on every exercise of the registry: reference = full marks, stubs = 0, wrong solutions
 lose exactly the expected points with feedback naming the mistake, and the report."""
 import json
 import os
@@ -60,7 +60,7 @@ def test_reference_solutions_score_full_marks(tmp_path, capsys):
     assert results["extra_data"]["max_score"] > 0 and results["score"] == results["extra_data"]["max_score"]
     failed = [t for t in results["tests"] if t["score"] != t["max_score"]]
     assert not failed, failed
-    assert set(by_exercise(results)) == {1, 2, 3, 4, 5, 6}
+    assert set(by_exercise(results)) == {e.number for e in EXERCISES.values()}
     text = capsys.readouterr().out
     assert f"Total: {results['score']:g}/{results['extra_data']['max_score']:g} points" in text
 

@@ -1,9 +1,10 @@
 """Reports: the text a student reads and Gradescope's ``results.json``.
 
-Every report covers every exercise it is expected to (all six for a folder), so
-the maximum never depends on what was submitted: an exercise without a gradable
-file appears as one 0-point test worth the exercise's maximum, saying which file
-was expected (and which submitted file was probably meant for it).
+Every report covers every exercise it is expected to (for a folder, every exercise
+of :data:`~adlib.grade.exercises.EXERCISES`), so the maximum never depends on what
+was submitted: an exercise without a gradable file appears as one 0-point test
+worth the exercise's maximum, saying which file was expected (and which submitted
+file was probably meant for it).
 
 Gradescope (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
 hidden tests get ``"visibility": "after_due_date"``, and Gradescope then keeps

@@ -24,20 +24,13 @@ __all__ = ["main", "run"]
 
 # The grader's own pytest configuration, written to a private directory for each
 # run, so that it never reads the repository's settings (nbval options, testpaths).
-PYTEST_INI = """\
-[pytest]
-python_files = check_*.py
-python_functions = test_*
-markers =
-    ex01: exercise 1, finite differences
-    ex02: exercise 2, dual numbers
-    ex03: exercise 3, backprop for a scalar Value
-    ex04: exercise 4, backprop by hand
-    ex05: exercise 5, VJP rules with defvjp
-    ex06: exercise 6, a two-layer MLP
-    points(n): how many points the test is worth
-    hidden: shown to students only after the due date (Gradescope visibility after_due_date)
-"""
+# One marker per exercise of the registry (exercises.py): the checks run with --strict-markers.
+def pytest_ini():
+    from .exercises import EXERCISES
+    markers = "".join(f"    {e.key}: exercise {e.number}, {e.title}\n" for e in EXERCISES.values())
+    return ("[pytest]\npython_files = check_*.py\npython_functions = test_*\nmarkers =\n" + markers
+            + "    points(n): how many points the test is worth\n"
+            "    hidden: shown to students only after the due date (Gradescope visibility after_due_date)\n")
 
 
 class _Collector:
@@ -168,7 +161,7 @@ def run(submissions, seed, timeout=5.0, memory_mb=1024, hidden=None):
         bridge = _Bridge(collector)
         ini = os.path.join(private, "pytest.ini")
         with open(ini, "w", encoding="utf-8") as fh:
-            fh.write(PYTEST_INI)
+            fh.write(pytest_ini())
         args = [EXERCISES[key].checks for key, _ in submissions]
         if hidden:
             args += [p for p in (EXERCISES[key].hidden_checks(hidden) for key, _ in submissions) if p]

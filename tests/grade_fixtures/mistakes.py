@@ -98,9 +98,9 @@ MISTAKES = {
 }
 
 
-def wrong_solution(name):
-    """(exercise key, source text) of the named wrong solution."""
-    key, edits = MISTAKES[name]
+def wrong_solution(name, table=None):
+    """(exercise key, source text) of the named wrong solution (from ``table``, default MISTAKES)."""
+    key, edits = (MISTAKES if table is None else table)[name]
     text = (SOURCE / EXERCISES[key].filename).read_text()
     for old, new in edits:
         if text.count(old) != 1:
@@ -110,9 +110,9 @@ def wrong_solution(name):
     return key, text
 
 
-def write_wrong_solution(name, folder):
+def write_wrong_solution(name, folder, table=None):
     """Write the named wrong solution into folder under its exercise's file name; return the path."""
-    key, text = wrong_solution(name)
+    key, text = wrong_solution(name, table)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / EXERCISES[key].filename
