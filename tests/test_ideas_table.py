@@ -56,7 +56,10 @@ def _test_functions():
     for folder in CHECK_DIRS:
         for path in folder.glob("check_ex*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
-            found[path.name] = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            names = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+            names |= {t.id for n in tree.body if isinstance(n, ast.Assign)    # test_x = make_test(...)
+                      for t in n.targets if isinstance(t, ast.Name) and t.id.startswith("test_")}
+            found[path.name] = names
     return found
 
 
