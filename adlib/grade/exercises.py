@@ -63,6 +63,7 @@ EXERCISES = {e.key: e for e in [
     Exercise("ex04", "ex04_backprop_by_hand.py", "Backprop by hand", 10, 0),
     Exercise("ex05", "ex05_vjp_rules.py", "VJP rules with defvjp", 15, 0),
     Exercise("ex06", "ex06_mlp_backprop.py", "A two-layer MLP's backprop", 11, 0),
+    Exercise("ex08", "ex08_differentiable_simulation.py", "A differentiable simulation", 12, 4),
 ]}
 
 
