@@ -44,15 +44,16 @@ def launch(angle, speed):
 
 def trajectory(angle, speed, k, dt, steps):
     """The states s_0, ..., s_N, shape (N + 1, 4)."""
-    states = [launch(angle, speed)]
-    for _ in range(steps):
-        states.append(np.asarray(_step(states[-1], k, dt), dtype=float))
-    return np.array(states)
+    out = np.empty((steps + 1, 4))
+    out[0] = launch(angle, speed)
+    for n in range(int(steps)):
+        out[n + 1] = _step(out[n], k, dt)
+    return out
 
 
 def _x_final(s0, k, dt, steps):
     s = s0
-    for _ in range(steps):
+    for _ in range(int(steps)):
         s = _step(s, k, dt)
     return s[0]
 
