@@ -277,8 +277,8 @@ def test_every_named_mistake_is_a_different_number():
         t = rng.normal(size=4)
         assert _far_apart([check.tangent_step(s, t, k, dt)] + [check.tangent_step(s, t, k, dt, slip) for slip in
                                                                 check.SLIPS])
-        assert _far_apart([check.adjoint_step(s, t, k, dt)[0], check.tangent_step(s, t, k, dt, direct=0.0)] + [
-            check.adjoint_step(s, t, k, dt, slip)[0] for slip in check.ADJOINT_SLIPS])
+        assert _far_apart([check.adjoint_step(s, t, k, dt)[0]] + [check.adjoint_step(s, t, k, dt, slip)[0]
+                                                                   for slip in check.ADJOINT_SLIPS])
 
 
 @pytest.mark.parametrize("ranges", list(RANGES))
