@@ -64,6 +64,7 @@ EXERCISES = {e.key: e for e in [
     Exercise("ex05", "ex05_vjp_rules.py", "VJP rules with defvjp", 15, 0),
     Exercise("ex06", "ex06_mlp_backprop.py", "A two-layer MLP's backprop", 11, 0),
     Exercise("ex07", "ex07_mode_cost.py", "Forward against reverse: counting the cost", 9, 4),
+    Exercise("ex08", "ex08_differentiable_simulation.py", "A differentiable simulation", 12, 4),
 ]}
 
 
