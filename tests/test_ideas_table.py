@@ -3,8 +3,8 @@
 Every notebook section named is a heading of that notebook, every ``module.function``
 in the figure column is a function of ``adlib/widgets/<module>.py``, and every
 ``check_exNN.py::test_x`` is a test function in ``adlib/grade/checks/`` or
-``grading/hidden/``.  Exercises 07 and 08 are written in parallel: a row may name
-them at exercise level, and a check of theirs is skipped, with a reason, until its
+``grading/hidden/``.  An exercise listed in ``PENDING`` (one being written) may be
+named at exercise level, and a check of its is skipped, with a reason, until its
 file exists.  At least 20 ideas must be graded by a named check.
 """
 from __future__ import annotations
