@@ -27,7 +27,8 @@ SERIES = (("jvp", "jacobian_by_jvps", "C0", "JVPs", "n JVPs"),
           ("back", "jacobian_by_vjps", "C1", "VJPs", "m VJPs"))
 _OFFSET = {"jvp": -0.18, "vjp": 0.18, "back": 0.0}     # side by side where two counts are equal
 _KEYS = {"forward": ("jvp",), "reverse": ("vjp", "back")}  # the counts each mode's function makes
-_WHY = {"jvp": "makes {} JVPs, one per input", "vjp": "calls vjp {} time: f is recorded once", "back": "makes {} VJPs, one per output"}
+_WHY = {"jvp": "makes {} JVPs, one per input", "vjp": "calls vjp {} time: f is recorded once",
+        "back": "makes {} VJPs, one per output"}
 
 
 def _number(value):
@@ -109,8 +110,8 @@ def _counts_panel(ax, vary, verdicts, ref):
     ax.set_xlim(0.3, xs[-1] + 3.2)
     ax.set_ylim(0, 1.55 * top + 0.5)
     ax.set_xticks(xs)
-    ax.set_xlabel(f"{vary}: {'inputs' if vary == 'n' else 'outputs'} of f  ({'m' if vary == 'n' else 'n'} = {EX07_FIXED})",
-                  fontsize=9)
+    held = "m" if vary == "n" else "n"
+    ax.set_xlabel(f"{vary}: {'inputs' if vary == 'n' else 'outputs'} of f  ({held} = {EX07_FIXED})", fontsize=9)
     ax.set_ylabel("calls", fontsize=9)
     ax.tick_params(labelsize=8)
     ax.set_title(f"Your calls as {vary} grows", fontsize=10)
@@ -129,8 +130,8 @@ def _counts_panel(ax, vary, verdicts, ref):
         wrong = [v for v in done.values() if not v["ok"]]
         if wrong:
             diffs = [v["diff"] for v in wrong if v["diff"] is not None]
-            how = f"largest error {max(diffs):.2g}" if diffs else f"shape {wrong[0]['shape']}"
-            notes.append((f"{function}: wrong J ({how})", RED))
+            how = f"off by up to {max(diffs):.2g}" if diffs else f"shape {wrong[0]['shape']}"
+            notes.append((f"{function}: wrong J, {how}", RED))
     for k, (text, colour) in enumerate(notes):
         ax.text(0.03, 0.95 - 0.09 * k, text, transform=ax.transAxes, fontsize=8, color=colour, va="top",
                 parse_math=False)
