@@ -26,6 +26,7 @@ SERIES = (("jvp", "jacobian_by_jvps", "C0", "JVPs", "n JVPs"),
           ("vjp", "jacobian_by_vjps", "C2", "recordings of f", "1 recording"),
           ("back", "jacobian_by_vjps", "C1", "VJPs", "m VJPs"))
 _OFFSET = {"jvp": -0.18, "vjp": 0.18, "back": 0.0}     # side by side where two counts are equal
+_TALLEST = 1e12       # a bar of the student's drawn no taller (its number is still written above it)
 _KEYS = {"forward": ("jvp",), "reverse": ("vjp", "back")}  # the counts each mode's function makes
 _WHY = {"jvp": "makes {} JVPs, one per input", "vjp": "calls vjp {} time: f is recorded once",
         "back": "makes {} VJPs, one per output"}
@@ -147,15 +148,15 @@ def _chain_panel(ax, found, ref):
             ax.bar(x, want, width=0.85, color=colours[grouping], alpha=0.3)
             mine = found[grouping][i]
             if mine is not None and mine > 0:
-                ax.bar(x, mine, width=0.35, color=colours[grouping], edgecolor="none" if mine == want else RED,
-                       linewidth=0 if mine == want else 2, label=f"_yours {grouping}")
-                top = max(top, mine)
-            y = max(want, mine or 0) * 1.2
+                ax.bar(x, min(mine, _TALLEST), width=0.35, color=colours[grouping], linewidth=0 if mine == want else 2,
+                       edgecolor="none" if mine == want else RED, label=f"_yours {grouping}")
+                top = max(top, min(mine, _TALLEST))
+            y = min(max(want, mine or 0), _TALLEST) * 1.2
             ax.text(x, y, f"{want:g}", ha="center", va="bottom", fontsize=7.5, color="0.35")
             if mine is not None and mine != want:
                 ax.text(x, y * 2.4, f"{mine:g}", ha="center", va="bottom", fontsize=7.5, color=RED, weight="bold")
     ax.set_yscale("log")
-    ax.set_ylim(1, min(top, 1e12) * 300)
+    ax.set_ylim(1, top * 300)
     ax.set_xlim(-0.8, 3 * len(EX07_CHAINS) - 1.2)
     ax.set_xticks([3 * i + 0.5 for i in range(len(EX07_CHAINS))])
     ax.set_xticklabels(["→".join(map(str, d)) for d in EX07_CHAINS], fontsize=8)
