@@ -405,11 +405,11 @@ def test_odd_numbers_from_a_probe_never_break_the_picture(key, sections):
 
 
 def test_an_exercise_without_a_picture_says_so(tmp_path):
-    path = tmp_path / "ex07_forward_against_reverse.py"
+    path = tmp_path / "ex99_not_a_course_exercise.py"
     path.write_text("def cost(n, m):\n    return n\n")
     fig, words, drawing = picture_of(path)
     assert fig is None and drawing == ""
-    assert words.startswith("No picture for this exercise (ex07): its feedback is the whole story.")
+    assert words.startswith("No picture for this exercise (ex99): its feedback is the whole story.")
 
 
 # --------------------------------------------------------------------------- the notebook says what its outputs show

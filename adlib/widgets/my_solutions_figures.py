@@ -12,52 +12,34 @@ notebook's kernel, with public adlib only:
   ``adlib.Value``'s, as bars, plus the graph drawn with the student's gradients;
 * ex06: the decision boundary and the loss curve of the student's ``train``
   against the same network trained with ``adlib.value_and_grad``.
+* ex07 (:mod:`adlib.widgets.my_solutions_figures_costs`): the JVPs and VJPs the student's
+  Jacobian builders make, counted, against adlib's, with each Jacobian's correctness; the
+  student's ``chain_cost`` and ``cheaper_mode`` against ``costs.chain_cost`` and
+  ``mode_cost.predicted_winner``.
 
 :func:`picture` returns ``(figure or None, html)``: the words say what the
 picture shows, or why there is none.
 """
 from __future__ import annotations
 
-import html
 import math
 import re
 
 import numpy as np
 
+from .my_solutions_draw import AGREE, FLOOR as _FLOOR, axes as _axes, close as _close, esc as _esc
+from .my_solutions_draw import say_in_axes as _say_in_axes, short as _short
+from .my_solutions_figures_costs import picture_ex07
 from .my_solutions_probe import EX01_STEPS, EX02_RULES, EX05_RULES, ex06_data
+from .my_solutions_reference import (ex06_logits, ex06_loss, reference_ex01, reference_ex02,  # noqa: F401
+                                     reference_ex03, reference_ex04, reference_ex05, reference_ex06,
+                                     reference_ex07)
 
 __all__ = ["AGREE", "reference_ex01", "reference_ex02", "reference_ex03", "reference_ex04", "reference_ex06",
-           "ex06_loss", "graph_svg", "picture"]
-
-#: Two numbers agree when they differ by less than this, relative to the larger (or 1).
-AGREE = 1e-6
-_FLOOR = 1e-18        # a zero error, drawn on a log axis
-
-
-def _close(a, b):
-    return a is not None and b is not None and abs(a - b) <= AGREE * max(1.0, abs(b))
-
-
-def _esc(text):
-    return html.escape(str(text))
-
-
-from .my_solutions_reference import (ex06_logits, ex06_loss, reference_ex01, reference_ex02,  # noqa: E402,F401
-                                     reference_ex03, reference_ex04, reference_ex05, reference_ex06)
+           "reference_ex07", "ex06_loss", "graph_svg", "picture", "PICTURES"]
 
 
 # --------------------------------------------------------------------------- the pictures
-
-def _axes(ncols=1, width=6.0, height=3.8):
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, ncols, figsize=(width, height), dpi=80)
-    return fig, axes
-
-
-def _say_in_axes(ax, text, x=0.5, y=0.5):
-    ax.text(x, y, text, transform=ax.transAxes, ha="center", va="center", fontsize=9,
-            bbox=dict(boxstyle="round", facecolor="#fff3cd", edgecolor="#d4a72c"))
-
 
 def picture_ex01(sections):
     ref = reference_ex01()
@@ -101,10 +83,6 @@ def picture_ex01(sections):
     ax.set_ylim(_FLOOR / 10, 10)
     ax.legend(fontsize=8, loc="lower left")
     return fig, " ".join(words)
-
-
-def _short(error):
-    return "not written yet" if error.startswith("NotImplementedError") else error[:48]
 
 
 def _bars(names, mine, errors, title):
@@ -310,8 +288,10 @@ def picture_ex06(sections):
     return fig, " ".join(words)
 
 
+#: One picture per exercise, each ``sections -> (figure, html words[, html drawing])``; an exercise's
+#: picture may live in a module of its own by idea (ex07's: :mod:`.my_solutions_figures_costs`).
 PICTURES = {"ex01": picture_ex01, "ex02": picture_ex02, "ex03": picture_ex03, "ex04": picture_ex04,
-            "ex05": picture_ex05, "ex06": picture_ex06}
+            "ex05": picture_ex05, "ex06": picture_ex06, "ex07": picture_ex07}
 
 
 def picture(key, probe):

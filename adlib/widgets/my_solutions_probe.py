@@ -15,27 +15,25 @@ inputs defined here, and prints one line per finished section::
 Only numbers, lists of numbers and messages leave this process; the widget
 computes adlib's side of each picture itself, in the notebook's kernel, from the
 same inputs (:func:`ex03_graph`, :func:`ex04_inputs`, :func:`ex05_inputs`,
-:data:`EX02_RULES`, :data:`EX06_SCHEDULE`).  A section that fails carries the student's error as a
-message; a section that never finishes (the widget stops a probe that runs too
-long) is simply missing, and the sections before it still count.
+:data:`EX02_RULES`, :data:`EX06_SCHEDULE`; ex07's are in :mod:`.my_solutions_probe_costs`).
+A section that fails carries the student's error as a message; a section that never finishes
+(the widget stops a probe that runs too long) is simply missing, and the sections before it
+still count.
 """
 from __future__ import annotations
 
 import contextlib
 import importlib.util
 import io
-import json
 import os
 import re
 import sys
-import traceback
 
 import numpy as np
 
-MARKER = "@@adlib-probe@@"
-
-#: What the student's code may raise, reported as its error; sys.exit() in their code is one too.
-STUDENT_ERRORS = (Exception, SystemExit)
+from .my_solutions_probe_costs import probe_ex07
+from .my_solutions_probe_io import (MARKER, STUDENT_ERRORS, _STATE, attempt, curve,  # noqa: F401
+                                   describe, emit, plain)
 
 #: ex01: the function, the point and the steps of the error curve.
 EX01_POINT = 1.0
@@ -134,61 +132,6 @@ def ex06_data():
 
 
 # --------------------------------------------------------------------------- plain numbers out
-
-def plain(value):
-    """A number, or a nested list of numbers, for JSON; raises TypeError for anything else."""
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"got a bool ({value!r}), not a number")
-    if isinstance(value, (int, float, np.integer, np.floating)):
-        return float(value)
-    if isinstance(value, np.ndarray) or isinstance(value, (list, tuple)):
-        arr = np.asarray(value)
-        if arr.dtype.kind not in "iuf":
-            raise TypeError(f"got an array of {arr.dtype}, not of numbers")
-        return arr.astype(float).tolist()
-    raise TypeError(f"got {type(value).__name__}, not a number")
-
-
-def describe(exc):
-    """The student's error in one line: 'NotImplementedError: your code here (line 19)'."""
-    line = ""
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if _STATE["path"] and os.path.abspath(frame.filename) == _STATE["path"]:
-            line = f" (line {frame.lineno} of your file)"
-            break
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return f"{type(exc).__name__}: {text}{line}" if text else f"{type(exc).__name__}{line}"
-
-
-#: The student's file (to name its lines in errors) and where results go (the real stdout,
-#: kept aside while the student's own prints are captured).
-_STATE = {"path": "", "out": None}
-
-
-def emit(section, **data):
-    """One finished section, as a marked JSON line on the real stdout."""
-    print(MARKER, json.dumps({"section": section, **data}), file=_STATE["out"] or sys.stdout, flush=True)
-
-
-def attempt(call):
-    """(result, None) or (None, message): the student's code raised, or returned something not numeric."""
-    try:
-        return plain(call()), None
-    except STUDENT_ERRORS as exc:       # the student's error, reported in their terms
-        return None, describe(exc)
-
-
-def curve(fn, points):
-    """The student's fn at each point; the first error stops the curve (it would repeat)."""
-    values = []
-    for p in points:
-        value, error = attempt(lambda: fn(p))
-        if error:
-            return values, error
-        values.append(value)
-    return values, None
-
-
 # --------------------------------------------------------------------------- each exercise
 
 def probe_ex01(mod):
@@ -294,8 +237,9 @@ def probe_ex06(mod):
             return
 
 
+#: One probe per exercise; a new exercise's probe may live in a module of its own (ex07's does).
 PROBES = {"ex01": probe_ex01, "ex02": probe_ex02, "ex03": probe_ex03, "ex04": probe_ex04, "ex05": probe_ex05,
-          "ex06": probe_ex06}
+          "ex06": probe_ex06, "ex07": probe_ex07}
 
 _KEY = re.compile(r"^(ex\d\d)(?:_|\.py$)")
 

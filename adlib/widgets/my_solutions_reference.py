@@ -14,9 +14,10 @@ import adlib
 
 from .my_solutions_probe import (EX01_POINT, EX01_STEPS, EX02_POINTS, EX02_RULES, EX06_SCHEDULE,
                                  ex03_graph, ex04_inputs, ex05_inputs, ex06_data)
+from .my_solutions_probe_costs import EX07_CHAINS, EX07_GRID, EX07_MODE_CASES, ex07_map
 
 __all__ = ["reference_ex01", "reference_ex02", "reference_ex03", "reference_ex04", "reference_ex05",
-           "reference_ex06", "ex06_logits", "ex06_loss"]
+           "reference_ex06", "ex06_logits", "ex06_loss", "reference_ex07"]
 
 
 # --------------------------------------------------------------------------- adlib's side
@@ -106,3 +107,27 @@ def reference_ex06(steps=EX06_SCHEDULE[-1], hidden=16, lr=0.5, momentum=0.9):
     params = dict(zip(("W1", "b1", "w2", "b2"), p))
     params["b2"] = float(params["b2"])
     return params, losses
+
+
+@functools.lru_cache(maxsize=None)
+def reference_ex07():
+    """adlib's side of ex07, on the probe's maps written in adlib.numpy.
+
+    ``sizes``: {(n, m): {"J", "jvp", "vjp", "back"}}, adlib's Jacobian and its counted passes
+    (:func:`~adlib.widgets.mode_cost.jacobian_by_forward`: JVPs; ``jacobian_by_reverse``:
+    recordings of f and VJPs); ``modes``: :func:`~adlib.widgets.mode_cost.predicted_winner`
+    for each (n, m) of EX07_MODE_CASES; ``chains``: {grouping: [costs.chain_cost of each chain]}.
+    """
+    import adlib.numpy as anp
+
+    from .costs import chain_cost
+    from .mode_cost import jacobian_by_forward, jacobian_by_reverse, predicted_winner
+    sizes = {}
+    for n, m in EX07_GRID:
+        A, B, x = ex07_map(n, m)
+        f = lambda x, A=A, B=B: anp.tanh(anp.dot(A, x)) + anp.dot(B, x)    # noqa: E731
+        J, forward = jacobian_by_forward(f, x)
+        _, reverse = jacobian_by_reverse(f, x)
+        sizes[(n, m)] = {"J": J, "jvp": forward["passes"], "vjp": reverse["evaluations"], "back": reverse["passes"]}
+    return {"sizes": sizes, "modes": [predicted_winner(n, m) for n, m in EX07_MODE_CASES],
+            "chains": {g: [chain_cost(list(d), g) for d in EX07_CHAINS] for g in ("forward", "reverse")}}
