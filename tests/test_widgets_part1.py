@@ -374,7 +374,14 @@ def test_lecture_example_and_tangent_line():
 
 
 def test_tangent_widget_follows_its_controls():
+    from widget_lookup import by_class
     box = tangent.make_tangent_widget()
+    assert "adlib-tangent" in box._dom_classes
+    # The classes the browser test finds the controls and the readout by.
+    assert by_class(box, "adlib-tangent-function") == [box.controls["function"]]
+    assert by_class(box, "adlib-slider-tangent-a") == [box.controls["point"]]
+    assert by_class(box, "adlib-tangent-dual") == [box.readout]
+    assert by_class(box, "adlib-tangent-plot") == [box.output]
     box.controls["function"].value = "x * x + 1"
     box.controls["point"].value = 0.5
     assert "Dual(0.50, 1)) = Dual(1.250000, 1.000000)" in box.readout.value

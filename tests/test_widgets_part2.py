@@ -301,7 +301,7 @@ def test_bad_learning_rates_are_refused():
 
 def test_learning_rate_widget_driven_from_python():
     box = lrw.make_learning_rate_widget()
-    (slider,) = _by_class(box, "adlib-lr-slider")
+    (slider,) = _by_class(box, "adlib-slider-lr")
     (label,) = _by_class(box, "adlib-lr-regime")
     (plot,) = _by_class(box, "adlib-lr-plot")
     assert "converges" in label.value

@@ -125,7 +125,7 @@ def make_learning_rate_widget(w0=(2.0, 1.5), steps=25, curvatures=BOWL_CURVATURE
     slider = widgets.FloatLogSlider(value=0.5 * slow, base=10, min=-3, max=np.log10(3 * fast),
                                     step=0.02, description="lr", readout_format=".3g",
                                     continuous_update=False)
-    slider.add_class("adlib-lr-slider")
+    tagged(slider, "adlib-slider-lr")
     label = tagged(widgets.HTML(), "adlib-lr-regime")
     out = tagged(widgets.Output(), "adlib-lr-plot")
 

@@ -64,8 +64,8 @@ def make_tangent_widget():
 
     function = widgets.Dropdown(options=list(FUNCTIONS), description="f(x)")
     point = widgets.FloatSlider(value=1.0, min=-2.0, max=2.0, step=0.05, description="a")
-    function.add_class("adlib-tangent-function")
-    point.add_class("adlib-tangent-point")
+    tagged(function, "adlib-tangent-function")
+    tagged(point, "adlib-slider-tangent-a")
     readout = tagged(widgets.HTML(), "adlib-tangent-dual")
     out = tagged(widgets.Output(), "adlib-tangent-plot")
 
@@ -79,7 +79,7 @@ def make_tangent_widget():
     function.observe(update, names="value")
     point.observe(update, names="value")
     update()
-    box = widgets.VBox([widgets.HBox([function, point]), readout, out])
+    box = tagged(widgets.VBox([widgets.HBox([function, point]), readout, out]), "adlib-tangent")
     box.controls = {"function": function, "point": point}
     box.readout, box.output = readout, out
     return box

@@ -105,6 +105,15 @@ def drag_slider(page, name: str, pixels: float) -> None:
     page.mouse.up()
 
 
+def drag_slider_to(page, name: str, fraction: float) -> None:
+    """Drag a slider's handle with the mouse to ``fraction`` of its track (0 the left end, 1 the right)."""
+    handle = page.locator(f".adlib-slider-{name} .noUi-handle")
+    handle.scroll_into_view_if_needed()
+    track = page.locator(f".adlib-slider-{name} .noUi-target").bounding_box()
+    box = handle.bounding_box()
+    drag_slider(page, name, track["x"] + fraction * track["width"] - (box["x"] + box["width"] / 2))
+
+
 def check_tiny_network(page, screenshot=None) -> dict:
     """Move weight sliders; after each move the page's loss must be adlib's loss for the new weights."""
     first = wait_until(lambda: loss_matches(page), 10, page)
@@ -241,12 +250,14 @@ def broken_copy(notebook, target_dir, factory=None):
     """A copy of ``notebook`` in ``target_dir`` whose widgets never run their Python callbacks.
 
     With ``factory`` (the name of the function that builds the widget) the copy ends
-    with the first cell that calls it: the rest of the notebook has no bearing on the
-    widget, and Voila executes the whole notebook on each load.
+    with the first cell that calls it (``factory(``; a cell that only imports it does
+    not count): the rest of the notebook has no bearing on the widget, and Voila
+    executes the whole notebook on each load.
     """
     nb = nbformat.read(str(notebook), as_version=4)
     if factory is not None:
-        uses = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code" and factory in cell.source]
+        uses = [i for i, cell in enumerate(nb.cells)
+                if cell.cell_type == "code" and f"{factory}(" in cell.source]
         assert uses, f"{notebook.name} has no cell that calls {factory}"
         nb.cells = nb.cells[:uses[0] + 1]
     nb.cells.insert(0, nbformat.v4.new_code_cell(BREAK_CALLBACKS))
