@@ -125,6 +125,32 @@ def test_adlib_own_answers_earn_nothing(tmp_path):
         assert "adlib is not available to your code" in table[key]["your file imports"]["output"]
 
 
+def _page_engine():
+    """The engine notebook 05b writes on the page, pasted unchanged: its code cells up to backward()."""
+    cells = json.loads((ROOT / "notebooks" / "05b_build_the_engine.ipynb").read_text())["cells"]
+    code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    end = next(i for i, text in enumerate(code) if "Value.backward = backward" in text)
+    return "\n\n".join(code[:end + 1]) + "\n"
+
+
+def test_the_page_engine_pasted_earns_only_what_it_implements(tmp_path):
+    """Notebook 05b's engine has + and * (given in ex03), ** with a number exponent, exp and a recursive
+    backward(): pasted as ex03 it earns backward()'s seed and its order on a small graph, nothing more."""
+    page = tmp_path / "page.py"
+    page.write_text(_page_engine())
+    results, table = grade_folder(tmp_path, {"ex03": page})
+    tests = table["ex03"]
+    passed = {name for name, t in tests.items() if t["score"] == t["max_score"]}
+    assert passed == {"backward() starts from out.grad = 1",
+                      "backward() on a graph with shared nodes gives the right gradients"}
+    assert results["score"] == 3 < EXERCISES["ex03"].max_points
+    pow_rule = tests["the backward rule of a ** b, for a number b and for a Value b"]["output"]
+    assert "x.grad after z = x ** w" not in pow_rule and "'float' and 'Value'" in pow_rule   # x ** n passed
+    assert "recursed too deep" in tests["backward() on a chain 20,000 operations deep (no recursion)"]["output"]
+    for rule in ("a / b, a node of its own", "tanh(a)", "sigmoid(a)", "log(a)"):
+        assert tests[f"the backward rule of {rule}"]["score"] == 0
+
+
 def _litter():
     return [p for folder in ("/tmp", "/var/tmp", "/dev/shm") for p in Path(folder).glob("adlib-rampage-*")]
 

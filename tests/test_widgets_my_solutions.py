@@ -190,13 +190,14 @@ def test_wrong_ex03_overwrite_shows_in_feedback_and_picture(tmp_path):
     path = wrong("ex03_overwrite", tmp_path)
     result = ms.grade_file(path)
     assert 0 < result.score < result.max_score
-    assert any("overwritten (=)" in r.output for r in result.rows if not r.passed)
+    assert any("you assigned x.grad instead of adding to it" in r.output for r in result.rows if not r.passed)
     fig, words, drawing = picture_of(path)
-    # x and w are each used in several places: with '=' they keep only one use's share
-    assert "differ from adlib.Value's at x, w " in words
-    assert drawing.count("#ffe9a8") == 2 and "<svg" in drawing
+    # x (used by *, ** and sigmoid) and q = x ** c (used by log and +) keep only one use's share with '=',
+    # and c, the exponent of q, inherits q's wrong gradient; b is used twice too, but only by the given +
+    assert "differ from adlib.Value's at x, c, q " in words
+    assert drawing.count("#ffe9a8") == 3 and "<svg" in drawing
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert "x ✗" in ticks and "w ✗" in ticks and "b" in ticks
+    assert "x ✗" in ticks and "q ✗" in ticks and "c ✗" in ticks and "b" in ticks
 
 
 @needs_source
@@ -265,7 +266,7 @@ def test_adlib_side_of_ex03_is_right():
     ref = figs.reference_ex03()
 
     def L(x, w, b, c):
-        return math.exp(math.tanh(x * w + b) * x) * max(x * c + w, 0.0) + w ** 2
+        return math.tanh(x * w + b) / max(1 / (1 + math.exp(-x)) + b, 0.0) * math.log(x ** c) + x ** c
     args = [ref[k].data for k in "xwbc"]
     for i, k in enumerate("xwbc"):
         g = adlib.central_difference(lambda t: L(*(args[:i] + [t] + args[i + 1:])), args[i])

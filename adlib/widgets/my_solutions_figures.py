@@ -211,7 +211,7 @@ def picture_ex03(sections):
         words.append("Your gradients agree with adlib.Value's on every node." if not wrong else
                      "Your gradients differ from adlib.Value's at " + ", ".join(wrong) +
                      " (marked ✗ here, yellow in the drawing below).")
-        drawing = ("The graph L = exp(tanh(x·w + b)·x)·relu(x·c + w) + w², drawn by adlib with "
+        drawing = ("The graph L = tanh(x·w + b) / relu(σ(x) + b) · log(x^c) + x^c, drawn by adlib with "
                    "your gradients:" + graph_svg(ref, mine, wrong))
     deep = sections.get("deep")
     if deep and deep.get("error"):

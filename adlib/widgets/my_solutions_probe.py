@@ -62,25 +62,26 @@ EX06_SCHEDULE = (1, 3, 10, 30, 100, 300, 1000, 1500)
 
 
 def ex03_graph(Value):
-    """The same small graph for any micrograd-style Value class: {name: Value}, every node named.
+    """The same small graph for any Value class with ex03's operations: {name: Value}, every node named.
 
-    Built only from +, *, **, exp, tanh and relu between Values (no constants), and
-    x is used three times, so a rule that assigns ``=`` instead of adding ``+=`` shows.
+    Built from the student's graded rules (** with a Value exponent, /, tanh, relu, sigmoid, log)
+    and the given + and *, between Values (no constants).  x is used three times and b and q twice,
+    so a rule that assigns ``=`` instead of adding ``+=`` shows.
     """
-    x, w, b, c = Value(0.5), Value(-1.5), Value(0.8), Value(4.0)
+    x, w, b, c = Value(0.8), Value(-1.5), Value(0.6), Value(2.0)
     p = x * w
     u = p + b
     a = u.tanh()
-    s = x * c
-    t = s + w
+    q = x ** c
+    l = q.log()
+    s = x.sigmoid()
+    t = s + b
     r = t.relu()
-    m = a * x
-    e = m.exp()
-    q = w ** 2
-    n = e * r
-    L = n + q
-    return {"x": x, "w": w, "b": b, "c": c, "p": p, "u": u, "a": a, "s": s, "t": t, "r": r,
-            "m": m, "e": e, "q": q, "n": n, "L": L}
+    d = a / r
+    m = d * l
+    L = m + q
+    return {"x": x, "w": w, "b": b, "c": c, "p": p, "u": u, "a": a, "q": q, "l": l, "s": s, "t": t, "r": r,
+            "d": d, "m": m, "L": L}
 
 
 def ex04_inputs():

@@ -1,16 +1,21 @@
-"""Exercise 3 -- Backprop for a scalar Value.
+"""Exercise 3 -- Backprop for a scalar Value: the rules notebook 05b leaves out.
+
+The class below starts as the engine of notebook 05b (Build the engine):
+``__init__``, ``__repr__``, ``+`` and ``*`` with their backward closures, and the
+operations derived from them.  That part is given and not graded.
 
 A Value holds a number (``data``) and the derivative of the final output with
 respect to it (``grad``).  Each operation creates its output and a ``_backward``
 closure: given ``out.grad`` (the upstream gradient ∂L/∂out), it ADDS each
 input's share, ∂L/∂input += ∂out/∂input · out.grad.  Add, never assign: a value
-used twice receives a gradient from each use.  (A well-known blog post's Value
-class assigns with ``=``; for u = x + 1, y = x·u at x = 17 that gives 18 or 17
-instead of dy/dx = 2x + 1 = 35.)
+used twice (x in x.log() * x, or in x ** x) receives a gradient from each use.
 
-``backward()`` visits the nodes in reverse topological order, so a node's
-``_backward`` runs only after every node that uses it has passed back its share.
-Build that order without recursion: graphs can be many thousands of nodes deep.
+You write the backward rules of the operations the page does not have --
+``**`` with a Value exponent as well as a number, ``/`` as a node of its own,
+``tanh``, ``relu``, ``sigmoid`` and ``log`` -- and a ``backward()`` that finds the
+reverse topological order WITHOUT recursion: the page's recursive
+``topological_order`` raises RecursionError on a chain a few thousand operations
+deep, and the graded test builds one.
 
 Grade yourself with
 
@@ -32,16 +37,14 @@ class Value:
     def __repr__(self):
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
 
+    # ---- given: + and *, as on the page of notebook 05b ----
     def __add__(self, other):
         other = other if isinstance(other, Value) else Value(other)
         out = Value(self.data + other.data, (self, other), "+")
 
         def _backward():
-            """∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1"""
-            ### BEGIN SOLUTION
             self.grad += out.grad
             other.grad += out.grad
-            ### END SOLUTION
         out._backward = _backward
         return out
 
@@ -50,33 +53,35 @@ class Value:
         out = Value(self.data * other.data, (self, other), "*")
 
         def _backward():
-            """∂(a·b)/∂a = b, ∂(a·b)/∂b = a"""
-            ### BEGIN SOLUTION
             self.grad += other.data * out.grad
             other.grad += self.data * out.grad
+        out._backward = _backward
+        return out
+
+    # ---- yours: the backward rules below ----
+    def __pow__(self, other):
+        other = other if isinstance(other, Value) else Value(other)   # x ** 2 or x ** w
+        out = Value(self.data ** other.data, (self, other), "**")
+
+        def _backward():
+            """∂(a^b)/∂a = b·a^(b-1); ∂(a^b)/∂b = a^b·log(a), defined for a > 0 (leave b.grad alone otherwise)"""
+            ### BEGIN SOLUTION
+            self.grad += other.data * self.data ** (other.data - 1) * out.grad
+            if self.data > 0:
+                other.grad += out.data * math.log(self.data) * out.grad
             ### END SOLUTION
         out._backward = _backward
         return out
 
-    def __pow__(self, n):
-        assert isinstance(n, (int, float)), "only a number exponent is supported"
-        out = Value(self.data ** n, (self,), f"**{n}")
+    def __truediv__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data / other.data, (self, other), "/")
 
         def _backward():
-            """∂(a^n)/∂a = n·a^(n-1)"""
+            """∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -a/b²"""
             ### BEGIN SOLUTION
-            self.grad += n * self.data ** (n - 1) * out.grad
-            ### END SOLUTION
-        out._backward = _backward
-        return out
-
-    def exp(self):
-        out = Value(math.exp(self.data), (self,), "exp")
-
-        def _backward():
-            """∂exp(a)/∂a = exp(a) -- not a·exp(a), a slip in some notes"""
-            ### BEGIN SOLUTION
-            self.grad += out.data * out.grad
+            self.grad += out.grad / other.data
+            other.grad -= out.data / other.data * out.grad
             ### END SOLUTION
         out._backward = _backward
         return out
@@ -96,22 +101,41 @@ class Value:
         out = Value(self.data if self.data > 0 else 0.0, (self,), "relu")
 
         def _backward():
-            """∂relu(a)/∂a = 1 if a > 0 else 0"""
+            """∂relu(a)/∂a = 1 if a > 0 else 0 (0 at a = 0 too)"""
             ### BEGIN SOLUTION
             self.grad += (1.0 if self.data > 0 else 0.0) * out.grad
             ### END SOLUTION
         out._backward = _backward
         return out
 
-    # Derived operations: built from the ones above, so they need no rule of their own.
+    def sigmoid(self):
+        out = Value(1.0 / (1.0 + math.exp(-self.data)), (self,), "sigmoid")
+
+        def _backward():
+            """∂σ(a)/∂a = σ(a)·(1 - σ(a))"""
+            ### BEGIN SOLUTION
+            self.grad += out.data * (1 - out.data) * out.grad
+            ### END SOLUTION
+        out._backward = _backward
+        return out
+
+    def log(self):
+        out = Value(math.log(self.data), (self,), "log")
+
+        def _backward():
+            """∂log(a)/∂a = 1/a"""
+            ### BEGIN SOLUTION
+            self.grad += out.grad / self.data
+            ### END SOLUTION
+        out._backward = _backward
+        return out
+
+    # ---- given: derived operations, built from the ones above ----
     def __neg__(self):
         return self * -1
 
     def __sub__(self, other):
         return self + (-other)
-
-    def __truediv__(self, other):
-        return self * other ** -1
 
     def __radd__(self, other):
         return self + other
@@ -123,7 +147,10 @@ class Value:
         return self * other
 
     def __rtruediv__(self, other):
-        return Value(other) * self ** -1
+        return Value(other) / self          # 2 / x goes through your /
+
+    def __rpow__(self, other):
+        return Value(other) ** self         # 2 ** x goes through your **
 
     def backward(self):
         """Set self.grad = 1, then run every node's _backward in reverse topological order.

@@ -16,16 +16,34 @@ MISTAKES = {
         ("return Dual(math.cos(x.real), -math.sin(x.real) * x.dual)",
          "return Dual(math.cos(x.real), math.sin(x.real) * x.dual)"),
     ]),
+    # the page engine's + and * are given; every rule the student writes assigns (=) instead of adding (+=)
     "ex03_overwrite": ("ex03", [
-        ("self.grad += out.grad\n            other.grad += out.grad",
-         "self.grad = out.grad\n            other.grad = out.grad"),
-        ("self.grad += other.data * out.grad\n            other.grad += self.data * out.grad",
-         "self.grad = other.data * out.grad\n            other.grad = self.data * out.grad"),
-        ("self.grad += n * self.data ** (n - 1) * out.grad", "self.grad = n * self.data ** (n - 1) * out.grad"),
-        ("self.grad += out.data * out.grad", "self.grad = out.data * out.grad"),
+        ("self.grad += other.data * self.data ** (other.data - 1) * out.grad",
+         "self.grad = other.data * self.data ** (other.data - 1) * out.grad"),
+        ("other.grad += out.data * math.log(self.data) * out.grad",
+         "other.grad = out.data * math.log(self.data) * out.grad"),
+        ("self.grad += out.grad / other.data\n            other.grad -= out.data / other.data * out.grad",
+         "self.grad = out.grad / other.data\n            other.grad = -out.data / other.data * out.grad"),
+        ("self.grad += (1 - out.data ** 2) * out.grad", "self.grad = (1 - out.data ** 2) * out.grad"),
+        ("self.grad += (1.0 if self.data > 0 else 0.0) * out.grad",
+         "self.grad = (1.0 if self.data > 0 else 0.0) * out.grad"),
+        ("self.grad += out.data * (1 - out.data) * out.grad", "self.grad = out.data * (1 - out.data) * out.grad"),
+        ("self.grad += out.grad / self.data", "self.grad = out.grad / self.data"),
     ]),
-    "ex03_exp_times_input": ("ex03", [
-        ("self.grad += out.data * out.grad", "self.grad += self.data * out.data * out.grad"),
+    "ex03_div_sign": ("ex03", [
+        ("other.grad -= out.data / other.data * out.grad", "other.grad += out.data / other.data * out.grad"),
+    ]),
+    "ex03_pow_no_log": ("ex03", [
+        ("other.grad += out.data * math.log(self.data) * out.grad", "other.grad += out.data * out.grad"),
+    ]),
+    # / written as a derived operation, as notebook 05b would: z = x / w is then a * node
+    "ex03_div_composite": ("ex03", [
+        ('out = Value(self.data / other.data, (self, other), "/")',
+         'return self * other ** -1   # from * and **, like the other derived operations'),
+    ]),
+    "ex03_relu_at_zero": ("ex03", [
+        ("self.grad += (1.0 if self.data > 0 else 0.0) * out.grad",
+         "self.grad += (1.0 if self.data >= 0 else 0.0) * out.grad"),
     ]),
     "ex03_recursive_topo": ("ex03", [
         ("""        order, visited = [], set()
