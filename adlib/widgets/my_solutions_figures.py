@@ -16,6 +16,9 @@ notebook's kernel, with public adlib only:
   Jacobian builders make, counted, against adlib's, with each Jacobian's correctness; the
   student's ``chain_cost`` and ``cheaper_mode`` against ``costs.chain_cost`` and
   ``mode_cost.predicted_winner``.
+* ex08 (:mod:`adlib.widgets.my_solutions_figures_simulation`): the student's ball against adlib's,
+  x_N(k) with the tangent lines of their forward and reverse slopes, |yours − adlib's| of dx_n/dk
+  along the loop, and ``fit_drag``'s drags closing in (or not) on the true drag.
 
 :func:`picture` returns ``(figure or None, html)``: the words say what the
 picture shows, or why there is none.
@@ -30,6 +33,7 @@ import numpy as np
 from .my_solutions_draw import AGREE, FLOOR as _FLOOR, axes as _axes, close as _close, esc as _esc
 from .my_solutions_draw import say_in_axes as _say_in_axes, short as _short
 from .my_solutions_figures_costs import picture_ex07
+from .my_solutions_figures_simulation import picture_ex08
 from .my_solutions_probe import EX01_STEPS, EX02_RULES, EX05_RULES, ex06_data
 from .my_solutions_reference import (ex06_logits, ex06_loss, reference_ex01, reference_ex02,  # noqa: F401
                                      reference_ex03, reference_ex04, reference_ex05, reference_ex06,
@@ -291,7 +295,7 @@ def picture_ex06(sections):
 #: One picture per exercise, each ``sections -> (figure, html words[, html drawing])``; an exercise's
 #: picture may live in a module of its own by idea (ex07's: :mod:`.my_solutions_figures_costs`).
 PICTURES = {"ex01": picture_ex01, "ex02": picture_ex02, "ex03": picture_ex03, "ex04": picture_ex04,
-            "ex05": picture_ex05, "ex06": picture_ex06, "ex07": picture_ex07}
+            "ex05": picture_ex05, "ex06": picture_ex06, "ex07": picture_ex07, "ex08": picture_ex08}
 
 
 def picture(key, probe):

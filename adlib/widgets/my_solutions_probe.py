@@ -15,7 +15,8 @@ inputs defined here, and prints one line per finished section::
 Only numbers, lists of numbers and messages leave this process; the widget
 computes adlib's side of each picture itself, in the notebook's kernel, from the
 same inputs (:func:`ex03_graph`, :func:`ex04_inputs`, :func:`ex05_inputs`,
-:data:`EX02_RULES`, :data:`EX06_SCHEDULE`; ex07's are in :mod:`.my_solutions_probe_costs`).
+:data:`EX02_RULES`, :data:`EX06_SCHEDULE`; ex07's are in :mod:`.my_solutions_probe_costs`, ex08's in
+:mod:`.my_solutions_probe_simulation`).
 A section that fails carries the student's error as a message; a section that never finishes
 (the widget stops a probe that runs too long) is simply missing, and the sections before it
 still count.
@@ -32,6 +33,7 @@ import sys
 import numpy as np
 
 from .my_solutions_probe_costs import probe_ex07
+from .my_solutions_probe_simulation import probe_ex08
 from .my_solutions_probe_io import (MARKER, STUDENT_ERRORS, _STATE, attempt, curve,  # noqa: F401
                                    describe, emit, plain)
 
@@ -238,9 +240,9 @@ def probe_ex06(mod):
             return
 
 
-#: One probe per exercise; a new exercise's probe may live in a module of its own (ex07's does).
+#: One probe per exercise; a new exercise's probe may live in a module of its own (ex07's and ex08's do).
 PROBES = {"ex01": probe_ex01, "ex02": probe_ex02, "ex03": probe_ex03, "ex04": probe_ex04, "ex05": probe_ex05,
-          "ex06": probe_ex06, "ex07": probe_ex07}
+          "ex06": probe_ex06, "ex07": probe_ex07, "ex08": probe_ex08}
 
 _KEY = re.compile(r"^(ex\d\d)(?:_|\.py$)")
 

@@ -15,9 +15,11 @@ import adlib
 from .my_solutions_probe import (EX01_POINT, EX01_STEPS, EX02_POINTS, EX02_RULES, EX06_SCHEDULE,
                                  ex03_graph, ex04_inputs, ex05_inputs, ex06_data)
 from .my_solutions_probe_costs import EX07_CHAINS, EX07_GRID, EX07_MODE_CASES, ex07_map
+from .my_solutions_probe_simulation import EX08_DRAGS, EX08_FIT, EX08_ITERATIONS, EX08_LAUNCH
 
 __all__ = ["reference_ex01", "reference_ex02", "reference_ex03", "reference_ex04", "reference_ex05",
-           "reference_ex06", "ex06_logits", "ex06_loss", "reference_ex07"]
+           "reference_ex06", "ex06_logits", "ex06_loss", "reference_ex07",
+           "reference_ex08"]
 
 
 # --------------------------------------------------------------------------- adlib's side
@@ -131,3 +133,44 @@ def reference_ex07():
         sizes[(n, m)] = {"J": J, "jvp": forward["passes"], "vjp": reverse["evaluations"], "back": reverse["passes"]}
     return {"sizes": sizes, "modes": [predicted_winner(n, m) for n, m in EX07_MODE_CASES],
             "chains": {g: [chain_cost(list(d), g) for d in EX07_CHAINS] for g in ("forward", "reverse")}}
+
+
+def _flight(start, k, dt, steps):
+    """[s_0, ..., s_N] of ex08's ball from the state ``start``, written with adlib.numpy (differentiable)."""
+    import adlib.numpy as anp
+    states = [start]
+    for _ in range(int(steps)):
+        s = states[-1]
+        v = anp.sqrt(s[2] * s[2] + s[3] * s[3])
+        states.append(s + dt * anp.stack([s[2], s[3], -k * v * s[2], -(9.81 + k * v * s[3])]))
+    return states
+
+
+@functools.lru_cache(maxsize=None)
+def reference_ex08():
+    """adlib's side of ex08: the ball's loop written with adlib.numpy, differentiated by adlib.
+
+    ``states``: s_0..s_N at EX08_LAUNCH; ``x``, ``slope``: x_N and dx_N/dk (adlib.jvp) at each
+    drag of EX08_DRAGS; ``along``: dx_n/dk for n = 0..N (one adlib.jvp of all x_n);
+    ``state_grad``, ``k_bar``: dx_N/ds_0 and dx_N/dk by adlib.grad (reverse mode);
+    ``fit``: the drags of Newton's method with adlib's slope from k = 0, and the true drag.
+    """
+    import adlib.numpy as anp
+    angle, speed, drag, dt, steps = EX08_LAUNCH
+    s0 = np.array([0.0, 0.0, speed * np.cos(angle * np.pi / 180), speed * np.sin(angle * np.pi / 180)])
+    states = np.array([np.asarray(s, dtype=float) for s in _flight(s0, drag, dt, steps)])
+    x_N = lambda k, s0=s0, dt=dt, steps=steps: _flight(s0, k, dt, steps)[-1][0]      # noqa: E731
+    ends = [adlib.jvp(x_N, (k,), (1.0,)) for k in EX08_DRAGS]
+    along = adlib.jvp(lambda k: anp.stack([s[0] for s in _flight(s0, k, dt, steps)]), (drag,), (1.0,))[1]
+    state_grad, k_bar = adlib.grad(lambda s, k: _flight(s, k, dt, steps)[-1][0], argnum=(0, 1))(s0, np.array(drag))
+    angle, speed, dt, steps, true_drag = EX08_FIT
+    s0 = np.array([0.0, 0.0, speed * np.cos(angle * np.pi / 180), speed * np.sin(angle * np.pi / 180)])
+    x_seen = float(np.asarray(x_N(true_drag, s0, dt, steps)))
+    k, fit = 0.0, []
+    for _ in range(EX08_ITERATIONS):
+        x, slope = adlib.jvp(lambda k: x_N(k, s0, dt, steps), (k,), (1.0,))
+        k = k - (float(x) - x_seen) / float(slope)
+        fit.append(k)
+    return {"states": states, "x": [float(x) for x, _ in ends], "slope": [float(d) for _, d in ends],
+            "along": np.asarray(along, dtype=float), "state_grad": np.asarray(state_grad, dtype=float),
+            "k_bar": float(k_bar), "fit": fit, "true_drag": true_drag, "x_seen": x_seen}
