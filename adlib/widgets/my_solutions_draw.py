@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-__all__ = ["AGREE", "FLOOR", "close", "esc", "axes", "say_in_axes", "short"]
+__all__ = ["AGREE", "FLOOR", "close", "esc", "axes", "say_in_axes", "legend_below", "short"]
 
 #: Two numbers agree when they differ by less than this, relative to the larger (or 1).
 AGREE = 1e-6
@@ -38,3 +38,13 @@ def say_in_axes(ax, text, x=0.5, y=0.5):
 def short(error):
     """The student's error, short enough for a label: 'not written yet' for the stub's NotImplementedError."""
     return "not written yet" if error.startswith("NotImplementedError") else error[:48]
+
+
+def legend_below(ax):
+    """The legend in a strip at the bottom of the figure, under the x axis label, where it
+    can cover no bar or curve."""
+    fig = ax.figure
+    strip = 0.3 / fig.get_figheight()            # 0.3 inch, whatever the figure's height
+    fig.legend(*ax.get_legend_handles_labels(), fontsize=8, loc="lower center", ncol=3, frameon=False,
+               bbox_to_anchor=(0.5, 0.0))
+    fig.tight_layout(rect=(0, strip, 1, 1))

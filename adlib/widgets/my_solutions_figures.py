@@ -31,7 +31,7 @@ import re
 import numpy as np
 
 from .my_solutions_draw import AGREE, FLOOR as _FLOOR, axes as _axes, close as _close, esc as _esc
-from .my_solutions_draw import say_in_axes as _say_in_axes, short as _short
+from .my_solutions_draw import legend_below as _legend_below, say_in_axes as _say_in_axes, short as _short
 from .my_solutions_figures_costs import picture_ex07
 from .my_solutions_figures_simulation import picture_ex08
 from .my_solutions_probe import EX01_STEPS, EX02_RULES, EX05_RULES, ex06_data
@@ -109,7 +109,7 @@ def _bars(names, mine, errors, title):
     ax.set_yticklabels(names)
     ax.set_xlabel("largest |yours − adlib's|")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower right")
+    _legend_below(ax)
     return fig
 
 
@@ -206,7 +206,7 @@ def picture_ex03(sections):
     ax.axvline(0, color="black", lw=0.5)
     ax.set_xlabel("∂L/∂node")
     ax.set_title("Your Value's gradients against adlib.Value's")
-    ax.legend(fontsize=8, loc="lower right")
+    _legend_below(ax)
     words, drawing = [], ""
     if graph.get("error"):
         words.append(f"{_esc(graph['error'])}.")
