@@ -16,8 +16,8 @@ equal), so each step also pays for freeing the previous step's graph -- by refer
 counting for adlib, whose nodes hold no cycles; by the garbage collector for
 micrograd, whose closures make cycles.  The single forward+backward after a full
 collection is kept as a diagnosis row: it leaves micrograd's collection cost out,
-so its ratio is lower (about 14x against about 22x per training step on the machine
-of benchmarks/RESULTS.md; the code of 2026-11-23 measured about 11x and 18x).
+so its ratio is lower (12x against 24x per training step in benchmarks/RESULTS.md of
+2026-12-07; the Value of 2026-11-23 measured about 11x and 18x on the same machine).
 
 Targets: micrograd's demo (its training loop, per step) >= 15x faster than micrograd
 (issue 16; issue 3 asked 5x), the demo's backward pass alone >= 1.5x; a chain 10^6 operations deep works at the default
