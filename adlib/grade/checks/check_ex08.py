@@ -174,6 +174,7 @@ def exact_far(check, student, rng, far):
 
 
 def check_step_tangent(student, rng, far=0.0, rtol=1e-6):
+    """step_tangent carries ṡ through one step by the chain rule (exactly, even far from the launch)"""
     s, k, dt = draw_state(rng, far)
     t = rng.normal(size=4) * rng.uniform(0.5, 20, 4)
     got = student.call("step_tangent", s, t, k, dt)
@@ -184,6 +185,7 @@ def check_step_tangent(student, rng, far=0.0, rtol=1e-6):
 
 
 def check_step_adjoint(student, rng, far=0.0, rtol=1e-6):
+    """step_adjoint takes s̄ back through one step by the transposed Jacobian (exactly, even far away)"""
     s, k, dt = draw_state(rng, far)
     a = rng.normal(size=4) * rng.uniform(0.5, 5, 4)
     got = pair(student.call("step_adjoint", s, a, k, dt), "step_adjoint", "(s̄_n, c)")
@@ -196,6 +198,7 @@ def check_step_adjoint(student, rng, far=0.0, rtol=1e-6):
 
 
 def check_distance_and_slope(student, rng, **ranges):
+    """distance_and_slope carries the tangent through every step (forward mode)"""
     angle, speed, k, dt, steps = draw(rng, **ranges)
     out, calls = student.call("distance_and_slope", angle, speed, k, dt, steps)
     got = pair(out, "distance_and_slope", "(x_N, dx_N/dk)")
@@ -220,6 +223,7 @@ def check_distance_and_slope(student, rng, **ranges):
 
 
 def check_reverse_gradient(student, rng, **ranges):
+    """reverse_gradient sweeps back over the stored states (reverse mode)"""
     angle, speed, k, dt, steps = draw(rng, **ranges)
     states = trajectory(angle, speed, k, dt, steps)
     out, visited = student.call("reverse_gradient", states, k, dt)
@@ -289,30 +293,24 @@ def test_simulate(student, rng):
                                                   "the angle is in degrees: θ = angle·π/180")])
 
 
-@pytest.mark.points(2)
-def test_step_tangent(student, rng):
-    """step_tangent carries ṡ through one step by the chain rule (exactly, even far from the launch)"""
-    check_step_tangent(student, rng)
-    exact_far(check_step_tangent, student, rng, far=1e8)
+def _mode_test(check, far=None):
+    """A 2-point test named and described after ``check``: it runs ``check``, and again ``far``
+    metres from the launch when given (where the chain rule stays exact and a difference
+    quotient does not)."""
+    @pytest.mark.points(2)
+    def test(student, rng):
+        check(student, rng)
+        if far is not None:
+            exact_far(check, student, rng, far=far)
+    name = "test_" + check.__name__.removeprefix("check_")
+    test.__name__, test.__qualname__, test.__doc__ = name, name, check.__doc__
+    return test
 
 
-@pytest.mark.points(2)
-def test_distance_and_slope(student, rng):
-    """distance_and_slope carries the tangent through every step (forward mode)"""
-    check_distance_and_slope(student, rng)
-
-
-@pytest.mark.points(2)
-def test_step_adjoint(student, rng):
-    """step_adjoint takes s̄ back through one step by the transposed Jacobian (exactly, even far away)"""
-    check_step_adjoint(student, rng)
-    exact_far(check_step_adjoint, student, rng, far=1e8)
-
-
-@pytest.mark.points(2)
-def test_reverse_gradient(student, rng):
-    """reverse_gradient sweeps back over the stored states (reverse mode)"""
-    check_reverse_gradient(student, rng)
+test_step_tangent = _mode_test(check_step_tangent, far=1e8)
+test_distance_and_slope = _mode_test(check_distance_and_slope)
+test_step_adjoint = _mode_test(check_step_adjoint, far=1e8)
+test_reverse_gradient = _mode_test(check_reverse_gradient)
 
 
 @pytest.mark.points(1)
