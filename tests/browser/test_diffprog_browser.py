@@ -112,15 +112,9 @@ def check_projectile(page, screenshot=None):
 def test_the_aiming_widget_follows_the_physics_and_steps_downhill(open_voila, tmp_path):
     if not NOTEBOOK.exists():
         pytest.skip(f"{NOTEBOOK.name} does not exist yet")
-    loaded = open_voila(NOTEBOOK, READY)
-    check_projectile(loaded.page, screenshot=tmp_path / "projectile.png")
-    assert (tmp_path / "projectile.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_projectile, tmp_path / "projectile.png")
 
 
 def test_a_broken_aiming_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_projectile_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="did not change the launch"):
-        check_projectile(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_projectile_widget", READY, check_projectile,
+                             "did not change the launch")

@@ -71,15 +71,9 @@ def check_engine_stepper(page, screenshot=None):
 
 
 def test_the_engine_stepper_runs_one_closure_per_press(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_engine_stepper(loaded.page, screenshot=tmp_path / "engine_stepper.png")
-    assert (tmp_path / "engine_stepper.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_engine_stepper, tmp_path / "engine_stepper.png")
 
 
 def test_a_broken_engine_stepper_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_engine_stepper_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="did not change the gradients shown"):
-        check_engine_stepper(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_engine_stepper_widget", READY, check_engine_stepper,
+                             "did not change the gradients shown")

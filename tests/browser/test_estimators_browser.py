@@ -82,15 +82,9 @@ def check_estimators(page, screenshot=None):
 
 
 def test_the_estimators_widget_shows_three_slopes_of_the_coin_program(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_estimators(loaded.page, screenshot=tmp_path / "estimators.png")
-    assert (tmp_path / "estimators.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_estimators, tmp_path / "estimators.png")
 
 
 def test_a_broken_estimators_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_estimators_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="did not update the slopes"):
-        check_estimators(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_estimators_widget", READY, check_estimators,
+                             "did not update the slopes")

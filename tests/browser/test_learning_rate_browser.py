@@ -130,15 +130,9 @@ def check_learning_rate(page, screenshot=None):
 
 
 def test_the_learning_rate_widget_names_the_regime_of_the_slider_lr(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_learning_rate(loaded.page, screenshot=tmp_path / "learning_rate.png")
-    assert (tmp_path / "learning_rate.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_learning_rate, tmp_path / "learning_rate.png")
 
 
 def test_a_broken_learning_rate_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_learning_rate_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="the regime did not follow"):
-        check_learning_rate(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_learning_rate_widget", READY, check_learning_rate,
+                             "the regime did not follow")

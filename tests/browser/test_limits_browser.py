@@ -118,15 +118,9 @@ def check_limits(page, screenshot=None):
 
 
 def test_the_limits_widget_shows_the_path_taken_slope_and_the_central_difference(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_limits(loaded.page, screenshot=tmp_path / "limits.png")
-    assert (tmp_path / "limits.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_limits, tmp_path / "limits.png")
 
 
 def test_a_broken_limits_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_limits_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="did not update the slopes"):
-        check_limits(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_limits_widget", READY, check_limits,
+                             "did not update the slopes")

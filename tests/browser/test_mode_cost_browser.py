@@ -77,15 +77,9 @@ def check_mode_cost(page, screenshot=None):
 
 
 def test_the_mode_cost_widget_counts_n_and_m_passes(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_mode_cost(loaded.page, screenshot=tmp_path / "mode_cost.png")
-    assert (tmp_path / "mode_cost.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_mode_cost, tmp_path / "mode_cost.png")
 
 
 def test_a_broken_mode_cost_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_mode_cost_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="the counts did not follow"):
-        check_mode_cost(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_mode_cost_widget", READY, check_mode_cost,
+                             "the counts did not follow")

@@ -84,14 +84,10 @@ def check_pick_a_file(page, screenshot=None, wait=60.0):
 def test_picking_a_file_shows_its_feedback_and_picture(open_voila, tmp_path):
     if not NOTEBOOK.exists():
         pytest.skip("notebooks/explore_your_solutions.ipynb does not exist")
-    loaded = open_voila(NOTEBOOK, READY)
-    check_pick_a_file(loaded.page, screenshot=tmp_path / "my_solutions.png")
-    assert (tmp_path / "my_solutions.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_pick_a_file, tmp_path / "my_solutions.png")
 
 
 def test_a_broken_callback_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_my_solutions_widget")
-    loaded = open_voila(broken, READY)           # it still renders and grades ex01: only picks are dead
-    with pytest.raises(AssertionError, match="did not show its feedback"):
-        check_pick_a_file(loaded.page, wait=15.0)
+    # the copy still renders and grades ex01: only picking another file is dead
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_my_solutions_widget", READY, check_pick_a_file,
+                             "did not show its feedback", wait=15.0)

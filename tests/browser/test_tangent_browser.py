@@ -116,15 +116,9 @@ def check_tangent(page, screenshot=None):
 
 
 def test_the_tangent_widget_shows_the_value_and_the_slope_at_a(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_tangent(loaded.page, screenshot=tmp_path / "tangent.png")
-    assert (tmp_path / "tangent.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_tangent, tmp_path / "tangent.png")
 
 
 def test_a_broken_tangent_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_tangent_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="did not update the dual number"):
-        check_tangent(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_tangent_widget", READY, check_tangent,
+                             "did not update the dual number")

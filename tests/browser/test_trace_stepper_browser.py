@@ -139,15 +139,9 @@ def check_trace_stepper(page, screenshot=None):
 
 
 def test_the_trace_stepper_fills_the_trace_forward_then_backward(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    check_trace_stepper(loaded.page, screenshot=tmp_path / "trace_stepper.png")
-    assert (tmp_path / "trace_stepper.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    checks.passes_served(open_voila, NOTEBOOK, READY, check_trace_stepper, tmp_path / "trace_stepper.png")
 
 
 def test_a_broken_trace_stepper_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_trace_stepper_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="did not fill in the table"):
-        check_trace_stepper(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_trace_stepper_widget", READY, check_trace_stepper,
+                             "did not fill in the table")

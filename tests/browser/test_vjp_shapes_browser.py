@@ -85,16 +85,10 @@ def check_vjp_shapes(page, screenshot=None):
 
 
 def test_the_shapes_widget_counts_what_the_sliders_ask_for(open_voila, tmp_path):
-    loaded = open_voila(NOTEBOOK, READY)
-    sizes = check_vjp_shapes(loaded.page, screenshot=tmp_path / "vjp_shapes.png")
+    sizes = checks.passes_served(open_voila, NOTEBOOK, READY, check_vjp_shapes, tmp_path / "vjp_shapes.png")
     assert sizes["batch"] > 1
-    assert (tmp_path / "vjp_shapes.png").stat().st_size > 0
-    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
 
 
 def test_a_broken_shapes_widget_fails_the_check(open_voila, tmp_path):
-    broken = checks.broken_copy(NOTEBOOK, tmp_path, "make_vjp_shapes_widget")
-    loaded = open_voila(broken, READY)          # it still renders: only the callbacks are dead
-    with pytest.raises(AssertionError, match="after dragging the outputs slider"):
-        check_vjp_shapes(loaded.page)
-    assert not loaded.remote_requests
+    checks.fails_when_broken(open_voila, NOTEBOOK, tmp_path, "make_vjp_shapes_widget", READY, check_vjp_shapes,
+                             "after dragging the outputs slider")

@@ -13,6 +13,7 @@ import re
 import time
 
 import nbformat
+import pytest
 
 import adlib
 
@@ -264,3 +265,25 @@ def broken_copy(notebook, target_dir, factory=None):
     target = target_dir / notebook.name
     nbformat.write(nb, str(target))
     return target
+
+
+# --------------------------------------------------------------------------- the two tests every widget gets
+
+def passes_served(open_voila, notebook, ready, check, screenshot, **kwargs):
+    """Serve ``notebook`` unchanged and run ``check(page, screenshot=...)`` on it: a screenshot of the
+    widget is saved and the page loaded nothing from outside.  Returns what ``check`` returns."""
+    loaded = open_voila(notebook, ready)
+    result = check(loaded.page, screenshot=screenshot, **kwargs)
+    assert screenshot.stat().st_size > 0, f"no screenshot of the widget was saved at {screenshot}"
+    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
+    return result
+
+
+def fails_when_broken(open_voila, notebook, target_dir, factory, ready, check, failure, **kwargs):
+    """A copy of ``notebook`` whose widget callbacks are dead (it still renders) must fail ``check``
+    with a message matching ``failure``: the check really watches the widget react."""
+    broken = broken_copy(notebook, target_dir, factory)
+    loaded = open_voila(broken, ready)
+    with pytest.raises(AssertionError, match=failure):
+        check(loaded.page, **kwargs)
+    assert not loaded.remote_requests, f"the page tried to load from outside: {loaded.remote_requests}"
