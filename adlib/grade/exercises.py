@@ -24,7 +24,6 @@ class Exercise:
         self.title = title
         self.public_points = public   # points of the public checks
         self.hidden_points = hidden   # points of the hidden checks (the instructor's)
-        self.forbid = _FORBID.get(key, ())
 
     @property
     def number(self):
@@ -48,13 +47,6 @@ class Exercise:
     def __repr__(self):
         return f"Exercise({self.key}: {self.title})"
 
-
-_DIFFERENTIATE = ("derivative", "jvp", "grad", "value_and_grad", "vjp", "jacobian", "hessian", "hvp")
-_FORBID = {"ex01": ("forward_difference", "backward_difference", "central_difference", "complex_step",
-                    "numerical_grad", "numerical_jacobian", "optimal_step", "difference",
-                    "default_step") + _DIFFERENTIATE,
-           "ex02": ("Dual",) + _DIFFERENTIATE, "ex03": ("Value", "backward_steps", "topological_order") + _DIFFERENTIATE,
-           "ex04": ("Value",) + _DIFFERENTIATE, "ex06": ("MLP", "Layer", "Neuron") + _DIFFERENTIATE}
 
 EXERCISES = {e.key: e for e in [
     Exercise("ex01", "ex01_finite_differences.py", "Finite differences", 12, 1),
