@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import adlib
 from adlib.widgets import trace_stepper as ts
+from plain_trace import plain_trace
 from widget_lookup import by_class as _by_class, one as _one
 
 NEURON, DECAY = list(ts.TRACES)
@@ -23,23 +24,6 @@ inputs = st.fixed_dictionaries({
     "target": st.floats(-10, 10), "lam": st.floats(0, 1)})
 
 
-def plain_trace(w, x, b, target, lam=None):
-    """The trace in plain floats, independently of adlib."""
-    t = {"w": w, "x": x, "b": b, "target": target}
-    t["t1"] = w * x
-    t["t2"] = t["t1"] + b
-    t["t3"] = -t["t2"]
-    t["t4"] = math.exp(t["t3"])
-    t["t5"] = 1 + t["t4"]
-    t["t6"] = 1 / t["t5"]
-    t["t7"] = t["t6"] - target
-    t["t8"] = t["t7"] ** 2
-    if lam is not None:
-        t["lam"] = lam
-        t["t9"] = w ** 2
-        t["t10"] = lam * t["t9"]
-        t["t11"] = t["t8"] + t["t10"]
-    return t
 
 
 def plain_loss(trace, **v):

@@ -16,6 +16,7 @@ import pytest
 
 import jupyter_harness as harness
 import widget_checks as checks
+from plain_trace import plain_trace
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -27,23 +28,6 @@ ROWS_JS = """() => Array.from(document.querySelectorAll('.adlib-trace-table tr[d
     r.querySelector('.adlib-trace-adjoint').textContent, r.classList.contains('current')])"""
 
 
-def plain_trace(w, x, b, target, lam=None):
-    """The trace in plain floats, independently of adlib and of the widget's code."""
-    t = {"w": w, "x": x, "b": b, "target": target}
-    t["t1"] = w * x
-    t["t2"] = t["t1"] + b
-    t["t3"] = -t["t2"]
-    t["t4"] = math.exp(t["t3"])
-    t["t5"] = 1 + t["t4"]
-    t["t6"] = 1 / t["t5"]
-    t["t7"] = t["t6"] - target
-    t["t8"] = t["t7"] ** 2
-    if lam is not None:
-        t["lam"] = lam
-        t["t9"] = w ** 2
-        t["t10"] = lam * t["t9"]
-        t["t11"] = t["t8"] + t["t10"]
-    return t
 
 
 def gradient(inputs):
