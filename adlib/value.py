@@ -355,8 +355,9 @@ def _walk(root, done, order):
             return order
 
 
-_NUMPY_UNARY = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
-                "sqrt": "sqrt", "absolute": "abs", "square": "square"}
+# numpy's ufunc name -> the rule: every rule that is a numpy ufunc (numpy.abs is "absolute"), and -v
+_NUMPY_UNARY = {getattr(np, name).__name__: name for name in rules.UNARY
+                if isinstance(getattr(np, name, None), np.ufunc)} | {"negative": "neg"}
 _NUMPY_SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "true_divide": "/", "divide": "/", "power": "**"}
 _NUMPY_BINARY = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
                  "true_divide": lambda a, b: a / b, "divide": lambda a, b: a / b, "power": lambda a, b: a ** b}

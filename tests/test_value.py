@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import adlib
-from adlib import Value
+from adlib import Value, rules
 
 
 # --- the lecture's worked examples ---------------------------------------------------------------
@@ -484,3 +484,15 @@ def test_backward_on_random_graphs_matches_the_explained_steps(data):
     expected = adlib.backward_steps(root).grads
     assert [n.grad for n in nodes] == [expected[n] for n in nodes]
     assert _walk(root, object(), []) == [n for n in nodes if n._first is not None]
+
+
+@pytest.mark.parametrize("ufunc, name", [(getattr(np, n), n) for n in rules.UNARY
+                                         if isinstance(getattr(np, n, None), np.ufunc)] + [(np.negative, "neg")])
+def test_numpy_ufuncs_on_a_value_are_the_rules(ufunc, name):
+    """np.log1p(v) is adlib.log1p(v): every rule that numpy has as a ufunc, not a hand-kept list."""
+    via_numpy, via_rule = Value(0.4), Value(0.4)
+    y, z = ufunc(via_numpy), getattr(rules, name)(via_rule)
+    assert isinstance(y, Value) and y.data == z.data
+    y.backward()
+    z.backward()
+    assert via_numpy.grad == via_rule.grad != 0.0
