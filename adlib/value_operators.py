@@ -19,10 +19,6 @@ __all__ = ["binary_methods", "unary_method", "weighted_sum_function"]
 
 _OP_NAMES = {"relu": "ReLU"}   # micrograd's name for the op, shown in drawings
 
-# rules.UNARY) is pasted into one template of node-building code and compiled
-# once, here: the float fast path is the table's own formula, not a copy of it.
-# A rule given as a function (no text) is called instead.
-
 _BINARY_TEMPLATE = """
 def {method}(self, other):
     cls = type(other)
