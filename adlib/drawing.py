@@ -10,7 +10,8 @@ import warnings
 from pathlib import Path
 
 from . import validate
-from .value_graph import _parents, _require_value, node_names, topological_order
+from .value import parents
+from .value_graph import _require_value, node_names, topological_order
 
 __all__ = ["draw_graph", "draw_dot", "GraphDrawing"]
 
@@ -67,7 +68,7 @@ def _dot_source(order, names, grads, rankdir, highlight):
             lines.append(f'  {i}op [shape=ellipse, label="{_escape_record(v._op)}"];')
             lines.append(f"  {i}op -> {i};")
     for v in order:
-        for parent, _ in _parents(v):
+        for parent in parents(v):
             lines.append(f"  {ids[parent]} -> {ids[v]}op;")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -135,7 +136,7 @@ def _plain_svg(order, names, grad_of, rankdir, highlight):
     """
     depth = {}
     for v in order:
-        depth[v] = 1 + max((depth[p] for p, _ in _parents(v)), default=-1)
+        depth[v] = 1 + max((depth[p] for p in parents(v)), default=-1)
     columns = {}
     for v in order:
         columns.setdefault(depth[v], []).append(v)
@@ -145,7 +146,7 @@ def _plain_svg(order, names, grad_of, rankdir, highlight):
     op_w = {v: max(28.0, len(v._op) * 6.5 + 12) if v._first is not None else 0.0 for v in order}
     col_op = {d: max(op_w[v] for v in vs) for d, vs in columns.items()}
     col_w = {d: col_op[d] + link + max(sum(widths[v]) for v in vs) for d, vs in columns.items()}
-    skips = any(depth[v] - depth[p] > 1 for v in order for p, _ in _parents(v))
+    skips = any(depth[v] - depth[p] > 1 for v in order for p in parents(v))
     top = pad + (box_h + gap_y) * 0.8 if skips else pad     # room for the arcs drawn above row 0
     pos, x = {}, pad
     for d in sorted(columns):
@@ -187,7 +188,7 @@ def _plain_svg(order, names, grad_of, rankdir, highlight):
         out.append("</g>")
         anchor[v] = (bx + total, cy, in_x, cy)   # out-point (right of box), in-point (left of the op oval)
     for v in order:
-        for parent, _ in _parents(v):
+        for parent in parents(v):
             x1, y1 = anchor[parent][0], anchor[parent][1]
             x2, y2 = anchor[v][2], anchor[v][3]
             mid = (x1 + x2) / 2

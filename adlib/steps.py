@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from . import rules
-from .value import Value  # noqa: F401  (the doctest's Value)
+from .value import Value, parents  # noqa: F401  (Value: the doctest's)
 from .value_graph import _parents, _require_value, node_names, topological_order
 
 __all__ = ["backward_steps", "BackwardSteps", "Step"]
@@ -237,7 +237,7 @@ def backward_steps(root):
                 grads[v] += contribution
                 steps.append(Step(len(steps), v, names[v], user, names[user], user._op,
                                   local, upstream, contribution, grads[v],
-                                  tuple(names[p] for p, _ in _parents(user)), whole, formula,
+                                  tuple(names[p] for p in parents(user)), whole, formula,
                                   k if len(parts) > 1 else 0, len(parts), use, uses, len(users[v])))
     return BackwardSteps(steps, root, order, names)
 
