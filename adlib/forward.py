@@ -19,7 +19,7 @@ import numpy as np
 
 from . import validate
 from .errors import BUILD_A_NEW_ARRAY, COMPARISONS, CONVERTED_BY_NUMPY, returned_none
-from .rules import BINARY, UNARY, VALUE_METHODS, elementary
+from .rules import BINARY, NUMPY_UFUNCS, UNARY, VALUE_METHODS, elementary
 from .traced import Traced, new_level, primal
 
 __all__ = ["Dual", "derivative", "jvp"]
@@ -189,8 +189,8 @@ class Dual(Traced):
             return b.__rmatmul__(a) if b is self else a.__matmul__(b)
         if method == "__call__" and not kwargs and ufunc in _UFUNC_BINARY:
             return _binary(BINARY[_UFUNC_BINARY[ufunc]], *inputs)
-        if method == "__call__" and not kwargs and ufunc.__name__ in _NUMPY_NAMES:
-            return _GENERIC[_NUMPY_NAMES[ufunc.__name__]](inputs[0])
+        if method == "__call__" and not kwargs and ufunc.__name__ in NUMPY_UFUNCS:
+            return _GENERIC[NUMPY_UFUNCS[ufunc.__name__]](inputs[0])
         if method == "__call__" and ufunc in COMPARISONS:   # ndarray < d, as d > ndarray: plain booleans
             return ufunc(*[primal(a) for a in inputs], **kwargs)
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
@@ -282,8 +282,6 @@ def _scaled(partial, dot):
 
 _UFUNC_BINARY = {np.add: "add", np.subtract: "sub", np.multiply: "mul",
                  np.true_divide: "div", np.power: "pow"}
-_NUMPY_NAMES = {"exp": "exp", "log": "log", "sin": "sin", "cos": "cos", "tan": "tan",
-                "tanh": "tanh", "sqrt": "sqrt", "absolute": "abs", "square": "square"}
 
 _GENERIC = {name: elementary(rule) for name, rule in UNARY.items()}
 

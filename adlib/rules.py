@@ -42,7 +42,7 @@ import numpy as np
 from . import validate
 
 __all__ = [
-    "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "elementary", "compiled", "div", "power",
+    "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "NUMPY_UFUNCS", "elementary", "compiled", "div", "power",
     "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square", "neg",
     "log1p", "expm1", "softplus",
 ]
@@ -302,6 +302,11 @@ UNARY = {row[0]: _unary_rule(*row) for row in _table(_UNARY_TABLE)}
 # The elementary functions a Value offers as methods (micrograd's v.relu(), v.exp() ...);
 # Dual offers the same ones, so code written for micrograd's Value runs in forward mode too.
 VALUE_METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu")
+
+# numpy's ufunc name -> the rule, so np.exp(v) works on a Value or a Dual: every rule numpy has
+# as a ufunc (numpy.abs is named "absolute"), and numpy.negative for neg
+NUMPY_UFUNCS = {getattr(np, name).__name__: name for name in UNARY
+                if isinstance(getattr(np, name, None), np.ufunc)} | {"negative": "neg"}
 
 
 def _pow_d_base(a, b, ans):

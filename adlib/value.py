@@ -96,7 +96,7 @@ class Value:
 
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy.exp(v) and friends work on a Value; a numpy array mixed with a Value is refused."""
-        name = _NUMPY_UNARY.get(ufunc.__name__)
+        name = rules.NUMPY_UFUNCS.get(ufunc.__name__)
         if method == "__call__" and not kwargs and name and len(inputs) == 1:
             return getattr(rules, name)(self)
         if any(isinstance(x, np.ndarray) for x in inputs):
@@ -355,9 +355,6 @@ def _walk(root, done, order):
             return order
 
 
-# numpy's ufunc name -> the rule: every rule that is a numpy ufunc (numpy.abs is "absolute"), and -v
-_NUMPY_UNARY = {getattr(np, name).__name__: name for name in rules.UNARY
-                if isinstance(getattr(np, name, None), np.ufunc)} | {"negative": "neg"}
 _NUMPY_SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "true_divide": "/", "divide": "/", "power": "**"}
 _NUMPY_BINARY = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
                  "true_divide": lambda a, b: a / b, "divide": lambda a, b: a / b, "power": lambda a, b: a ** b}

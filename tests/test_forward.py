@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import adlib
-from adlib import Dual
+from adlib import Dual, rules
 
 finite = st.floats(-5, 5)
 positive = st.floats(0.2, 5)
@@ -152,6 +152,13 @@ def test_numpy_ufuncs_on_duals_route_through_the_rules():
     assert (d.real, d.dual) == (1.0, 1.0)
     with pytest.raises(TypeError, match="numpy.arctan.*Dual"):
         np.arctan(Dual(0.0, 1.0))
+
+
+@pytest.mark.parametrize("ufunc, name", [(getattr(np, n), n) for n in rules.UNARY
+                                         if isinstance(getattr(np, n, None), np.ufunc)] + [(np.negative, "neg")])
+def test_every_rule_numpy_has_as_a_ufunc_works_on_a_dual(ufunc, name):
+    d, e = ufunc(Dual(0.4, 1.0)), getattr(rules, name)(Dual(0.4, 1.0))
+    assert isinstance(d, Dual) and (d.real, d.dual) == (e.real, e.dual) and d.dual != 0.0
 
 
 def test_jvp_checks_its_arguments():
