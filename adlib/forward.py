@@ -187,10 +187,11 @@ class Dual(Traced):
         if method == "__call__" and not kwargs and ufunc is np.matmul:
             a, b = inputs                        # ndarray @ Dual: Dual.__rmatmul__ (from adlib.numpy)
             return b.__rmatmul__(a) if b is self else a.__matmul__(b)
-        if method == "__call__" and not kwargs and ufunc in _UFUNC_BINARY:
-            return _binary(BINARY[_UFUNC_BINARY[ufunc]], *inputs)
-        if method == "__call__" and not kwargs and ufunc.__name__ in NUMPY_UFUNCS:
-            return _GENERIC[NUMPY_UFUNCS[ufunc.__name__]](inputs[0])
+        name = NUMPY_UFUNCS.get(ufunc.__name__)
+        if method == "__call__" and not kwargs and name in BINARY:
+            return _binary(BINARY[name], *inputs)
+        if method == "__call__" and not kwargs and name in UNARY:
+            return _GENERIC[name](inputs[0])
         if method == "__call__" and ufunc in COMPARISONS:   # ndarray < d, as d > ndarray: plain booleans
             return ufunc(*[primal(a) for a in inputs], **kwargs)
         raise TypeError(f"numpy.{ufunc.__name__} does not support Dual numbers; use adlib.numpy "
@@ -280,8 +281,6 @@ def _scaled(partial, dot):
     return partial * dot
 
 
-_UFUNC_BINARY = {np.add: "add", np.subtract: "sub", np.multiply: "mul",
-                 np.true_divide: "div", np.power: "pow"}
 
 _GENERIC = {name: elementary(rule) for name, rule in UNARY.items()}
 

@@ -42,7 +42,7 @@ import numpy as np
 from . import validate
 
 __all__ = [
-    "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "NUMPY_UFUNCS", "elementary", "compiled", "div", "power",
+    "Rule", "BinaryRule", "UNARY", "BINARY", "VALUE_METHODS", "NUMPY_NAME", "NUMPY_UFUNCS", "elementary", "compiled", "div", "power",
     "exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs", "square", "neg",
     "log1p", "expm1", "softplus",
 ]
@@ -303,11 +303,6 @@ UNARY = {row[0]: _unary_rule(*row) for row in _table(_UNARY_TABLE)}
 # Dual offers the same ones, so code written for micrograd's Value runs in forward mode too.
 VALUE_METHODS = ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "sqrt", "relu")
 
-# numpy's ufunc name -> the rule, so np.exp(v) works on a Value or a Dual: every rule numpy has
-# as a ufunc (numpy.abs is named "absolute"), and numpy.negative for neg
-NUMPY_UFUNCS = {getattr(np, name).__name__: name for name in UNARY
-                if isinstance(getattr(np, name, None), np.ufunc)} | {"negative": "neg"}
-
 
 def _pow_d_base(a, b, ans):
     # b a^(b-1) at b = 0 is 0 · a^(-1): nan where a^(-1) overflows (a = 0, or a tiny), though
@@ -364,6 +359,14 @@ pow  | **  | power(a, b)  | _pow_d_base(a, b, ans)  | _pow_d_exponent(a, b, ans)
 
 BINARY = {name: BinaryRule(name, symbol, apply, (d_a, d_b), words)
           for name, symbol, apply, d_a, d_b, words in _table(_BINARY_TABLE)}
+
+# numpy's name of a rule, where it differs (adlib.numpy's functions bear numpy's names) ...
+NUMPY_NAME = {"neg": "negative", "add": "add", "sub": "subtract", "mul": "multiply", "div": "divide",
+              "pow": "power"}
+# ... and numpy's ufunc name -> the rule, for every rule numpy has as a ufunc (numpy.abs is
+# "absolute"), so np.exp(v) and np.add(x, v) work on a Value or a Dual
+NUMPY_UFUNCS = {getattr(np, NUMPY_NAME.get(name, name)).__name__: name for name in (*UNARY, *BINARY)
+                if isinstance(getattr(np, NUMPY_NAME.get(name, name), None), np.ufunc)}
 
 
 exp = elementary(UNARY["exp"])

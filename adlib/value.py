@@ -97,18 +97,18 @@ class Value:
     def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
         """numpy.exp(v) and friends work on a Value; a numpy array mixed with a Value is refused."""
         name = rules.NUMPY_UFUNCS.get(ufunc.__name__)
-        if method == "__call__" and not kwargs and name and len(inputs) == 1:
+        if method == "__call__" and not kwargs and name in rules.UNARY and len(inputs) == 1:
             return getattr(rules, name)(self)
         if any(isinstance(x, np.ndarray) for x in inputs):
             shapes = ", ".join(str(np.shape(x)) for x in inputs if isinstance(x, np.ndarray))
-            sym = _NUMPY_SYMBOLS.get(ufunc.__name__, "")
+            sym = rules.BINARY[name].symbol if name in rules.BINARY else ""
             raise TypeError(f"Value {sym} (numpy.{ufunc.__name__}): got a numpy array of shape {shapes} and a Value; "
                             "a Value holds one number. Arrays belong to adlib.numpy "
                             "(import adlib.numpy as anp; adlib.grad(f)(x))")
-        op = _NUMPY_BINARY.get(ufunc.__name__)
-        if method == "__call__" and not kwargs and op and len(inputs) == 2:
+        if method == "__call__" and not kwargs and name in rules.BINARY and len(inputs) == 2:
             a, b = (float(x) if isinstance(x, np.generic) else x for x in inputs)
-            return op(a, b)
+            forward, reflected = _BINARY_METHODS[name]      # a + b, or b.__radd__(a)
+            return forward(a, b) if isinstance(a, Value) else reflected(b, a)
         raise TypeError(f"numpy.{ufunc.__name__} does not support Value; use Value's operators "
                         "and adlib's elementary functions (adlib.exp, ...)")
 
@@ -355,9 +355,6 @@ def _walk(root, done, order):
             return order
 
 
-_NUMPY_SYMBOLS = {"add": "+", "subtract": "-", "multiply": "*", "true_divide": "/", "divide": "/", "power": "**"}
-_NUMPY_BINARY = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
-                 "true_divide": lambda a, b: a / b, "divide": lambda a, b: a / b, "power": lambda a, b: a ** b}
 
 
 def _data(x, op):

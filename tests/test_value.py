@@ -496,3 +496,14 @@ def test_numpy_ufuncs_on_a_value_are_the_rules(ufunc, name):
     y.backward()
     z.backward()
     assert via_numpy.grad == via_rule.grad != 0.0
+
+
+@pytest.mark.parametrize("name", list(rules.BINARY))
+def test_numpy_binary_ufuncs_on_values_are_the_operators(name):
+    ufunc, rule = getattr(np, rules.NUMPY_NAME[name]), rules.BINARY[name]
+    a, b = Value(1.5), Value(2.0)
+    y = ufunc(a, b)
+    y.backward()
+    assert y._op == rule.symbol and y.data == rule.apply(1.5, 2.0)
+    assert (a.grad, b.grad) == (rule.partials[0](1.5, 2.0, y.data), rule.partials[1](1.5, 2.0, y.data))
+    assert ufunc(np.float64(3.0), a).data == rule.apply(3.0, 1.5)

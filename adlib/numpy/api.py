@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from .. import validate
-from ..rules import BINARY, UNARY
+from ..rules import BINARY, NUMPY_NAME, UNARY
 from ..traced import Traced, primal as getval
 from .primitive import Primitive, describe
 from .einstein import _einsum_subscripts, einsum, einsum_args  # noqa: F401  (anp.einsum; einsum_args: its rules)
@@ -25,9 +25,7 @@ from .tracing import DIFFERENTIABLE_NAMES
 # ---------------------------------------------------------------------------
 # Elementwise: the shared rule table gives the value (and, in rules.py, the derivative).
 
-_NUMPY_NAME = {"neg": "negative", "add": "add", "sub": "subtract", "mul": "multiply", "div": "divide",
-               "pow": "power"}
-UNARY_PRIMITIVES = {name: Primitive(rule.on_array, _NUMPY_NAME.get(name, name)) for name, rule in UNARY.items()}
+UNARY_PRIMITIVES = {name: Primitive(rule.on_array, NUMPY_NAME.get(name, name)) for name, rule in UNARY.items()}
 for _name, _prim in UNARY_PRIMITIVES.items():
     _prim.__doc__ = (f"{_prim.name}(x): elementwise; {UNARY[_name].math}.  Rule from adlib.rules.UNARY.\n\n"
                      ">>> import adlib, adlib.numpy as anp, numpy as np\n"     # the rule against differences
@@ -48,7 +46,7 @@ log1p = UNARY_PRIMITIVES["log1p"]
 expm1 = UNARY_PRIMITIVES["expm1"]
 softplus = UNARY_PRIMITIVES["softplus"]
 
-BINARY_PRIMITIVES = {_NUMPY_NAME[name]: Primitive(rule.apply, _NUMPY_NAME[name]) for name, rule in BINARY.items()}
+BINARY_PRIMITIVES = {NUMPY_NAME[name]: Primitive(rule.apply, NUMPY_NAME[name]) for name, rule in BINARY.items()}
 add = BINARY_PRIMITIVES["add"]
 subtract = BINARY_PRIMITIVES["subtract"]
 multiply = BINARY_PRIMITIVES["multiply"]
@@ -56,12 +54,12 @@ divide = true_divide = BINARY_PRIMITIVES["divide"]
 power = BINARY_PRIMITIVES["power"]
 
 for _name, _rule in BINARY.items():
-    BINARY_PRIMITIVES[_NUMPY_NAME[_name]].__doc__ = (
-        f"{_NUMPY_NAME[_name]}(a, b): a {_rule.symbol} b elementwise, broadcasting like numpy; {_rule.math}.  "
+    BINARY_PRIMITIVES[NUMPY_NAME[_name]].__doc__ = (
+        f"{NUMPY_NAME[_name]}(a, b): a {_rule.symbol} b elementwise, broadcasting like numpy; {_rule.math}.  "
         "Rules from adlib.rules.BINARY; gradients are summed back to each input's shape by unbroadcast.\n\n"
         ">>> import adlib, adlib.numpy as anp, numpy as np\n"
         f">>> a, b = np.array([[0.5], [1.5]]), np.array([1.2, 2.0, 0.7])      # b broadcasts over a's rows\n"
-        f">>> adlib.gradcheck(lambda a, b: anp.sum(anp.{_NUMPY_NAME[_name]}(a, b)), a, b)\nTrue\n")
+        f">>> adlib.gradcheck(lambda a, b: anp.sum(anp.{NUMPY_NAME[_name]}(a, b)), a, b)\nTrue\n")
 
 negative = UNARY_PRIMITIVES["neg"]
 

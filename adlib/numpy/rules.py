@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import validate
-from ..rules import BINARY, UNARY
+from ..rules import BINARY, NUMPY_NAME, UNARY
 from ..traced import primal as getval
 from . import api as anp
 from .primitive import defjvp, defvjp
@@ -108,8 +108,8 @@ def _binary_rules(rule):
 
 for _name, _rule in BINARY.items():
     _vjps, _jvps = _binary_rules(_rule)
-    defvjp(anp.BINARY_PRIMITIVES[anp._NUMPY_NAME[_name]], *_vjps)
-    defjvp(anp.BINARY_PRIMITIVES[anp._NUMPY_NAME[_name]], *_jvps)
+    defvjp(anp.BINARY_PRIMITIVES[NUMPY_NAME[_name]], *_vjps)
+    defjvp(anp.BINARY_PRIMITIVES[NUMPY_NAME[_name]], *_jvps)
 
 
 
