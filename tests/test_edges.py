@@ -4,6 +4,7 @@ arguments, constants raised to traced powers, complex input, dtypes and inputs c
 The expected values are the ones torch and HIPS autograd give (autograd is cross-checked where
 it is installed); each case is run in every mode that can express it.
 """
+import math
 import warnings
 
 import numpy as np
@@ -304,7 +305,8 @@ def test_stable_forms_exist_in_every_mode(name):
     assert isinstance(f(0.5), float)
     np.testing.assert_allclose(af(x), f(x), rtol=1e-15)
     d = adlib.derivative(f, 0.5)
-    assert adlib.derivative(lambda t: f(t), 0.5) == d
+    closed_form = {"log1p": 1 / 1.5, "expm1": math.exp(0.5), "softplus": 1 / (1 + math.exp(-0.5))}[name]
+    assert d == pytest.approx(closed_form, rel=1e-15)
     v = adlib.Value(0.5)
     f(v).backward()
     assert v.grad == pytest.approx(d, rel=1e-15)
