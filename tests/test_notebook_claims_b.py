@@ -362,6 +362,18 @@ def test_07_four_ways_table():
     assert 1e-11 < d_num < 1e-7, "central differences are off by about 1e-9"
 
 
+def test_07_symbolic_formula_grows_like_2_to_the_k_while_the_graph_grows_like_3k():
+    nb = _notebook(NB07)
+    assert "has about $3k$ nodes" in _prose(nb, "`costs.nested` builds")
+    assert "$3k$ graph nodes vs $\\approx 2^{k+2}$ formula nodes" in _prose(nb, "| method | cost for")
+    out = _printed(nb, "f_k = costs.nested(adlib.Value(0.3), depth)")
+    rows = [[_num(v) for v in re.findall(NUMBER, line)] for line in out.splitlines() if line.startswith("depth")]
+    assert [int(r[0]) for r in rows] == [5, 10, 20]
+    for k, graph, formula in rows:
+        assert graph == 3 * k + 1, f"depth {k}: the graph has {graph} nodes, not about 3k"
+        assert abs(formula - 2 ** (k + 2)) <= 0.05 * 2 ** (k + 2), f"depth {k}: {formula} is not about 2^(k+2)"
+
+
 def test_07_uses_the_words_as_notebook_05_defines_them():
     """backpropagation: reverse mode applied to a network's loss; never the loose short form."""
     nb = _notebook(NB07)
