@@ -106,6 +106,18 @@ def test_05_step_numbers_in_the_prose_are_the_printed_ones():
     assert rows[-1][1] == 35
 
 
+def test_05_the_exp_step_numbers_are_the_printed_gradients():
+    nb = _notebook(NB05)
+    prose = _prose(nb, "At `t4 = exp(t3)` the local derivative")
+    t4_bar, local, t3_bar = (float(v) for v in re.search(
+        r"\\bar t_3 = ([0-9.]+) \\times ([0-9.]+) = ([0-9.]+)", prose).groups())
+    assert "$e^{-2} \\approx " + f"{local}$" in prose and local == round(math.exp(-2), 4)
+    last = _printed(nb, "for node in (t8, t7, t6, t5, t4, t3, t2, t1):").splitlines()[-1]
+    assert t4_bar == pytest.approx(_after(last, "t4="), abs=1e-3)
+    assert t3_bar == pytest.approx(_after(last, "t3="), abs=1e-4)
+    assert t3_bar == pytest.approx(t4_bar * local, abs=1e-3)
+
+
 def test_05_backward_gives_the_hand_computed_gradient_and_two_checks_agree():
     nb = _notebook(NB05)
     _prose(nb, "It gives the same $\\partial t_8/\\partial w$")
@@ -154,6 +166,8 @@ def test_05b_the_engine_is_about_sixty_lines_and_built_cell_by_cell():
     order = [nb.cells.index(_cell(nb, part)) for part in ENGINE_CELLS]
     assert order == sorted(order), "data, then + and *, then the other ops, then backward()"
     assert "self.grad += out.grad" in _cell(nb, "def add(self, other):").source
+    # notebook 05's Next announces the same size
+    assert "on the page, about sixty lines" in _notebook(NB05).cells[-1].source
 
 
 def test_05b_the_page_engine_agrees_with_adlib_on_the_lecture_examples():
