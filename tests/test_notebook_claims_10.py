@@ -89,3 +89,11 @@ def test_the_unrolled_solver_keeps_about_ten_arrays_per_iteration_and_the_primit
     per_iteration = (peaks[40] - peaks[5]) / (40 - 5) / array_mb
     assert 6 <= per_iteration <= 14, f"{per_iteration:.1f} arrays per iteration is not about ten"
     assert implicit < per_iteration * array_mb, "the implicit primitive should keep less than one iteration's worth"
+
+
+def test_the_widget_map_is_41_by_41_launches(nb):
+    from adlib.widgets import diffprog
+
+    assert "run on 41 × 41 launches at once" in prose(nb)
+    angles, speeds, miss = diffprog.miss_grid(30.0)          # the widget calls it with the default n
+    assert miss.shape == (41, 41) and len(angles) == len(speeds) == 41
