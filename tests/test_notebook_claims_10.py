@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from notebook_outputs import load, numbers_after, printed, prose
+from notebook_outputs import cell, load, numbers_after, printed, prose
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +71,29 @@ def test_the_worked_solutions(nb):
     fixed_point = printed(nb, "# Solution 4 ")
     assert numbers_after(fixed_point, "implicit:") == numbers_after(fixed_point, "unrolled:")
     assert "gradcheck: True" in fixed_point
+
+
+def test_the_unrolled_solver_keeps_about_ten_arrays_per_iteration_and_the_primitive_far_fewer(nb):
+    text = prose(nb)
+    assert "about ten arrays per iteration; the implicit primitive keeps one" in text
+    assert "For 20,000 positions along an orbit" in text
+    source = "def measure(loss):"
+    assert "np.linspace(0.0, 2 * np.pi, 20_000)" in cell(nb, source).source
+    out = printed(nb, source)
+    peaks = {int(numbers_after(line, "unrolled,")[0]): numbers_after(line, "peak memory")[0]
+             for line in out.splitlines() if line.startswith("unrolled,")}
+    implicit = numbers_after(next(line for line in out.splitlines() if line.startswith("implicit")), "peak memory")[0]
+    assert sorted(peaks) == [5, 10, 20, 40]
+    assert [peaks[k] for k in sorted(peaks)] == sorted(peaks.values())       # grows with the iterations
+    array_mb = 20_000 * 8 / 1e6                                             # one float64 array of the orbit
+    per_iteration = (peaks[40] - peaks[5]) / (40 - 5) / array_mb
+    assert 6 <= per_iteration <= 14, f"{per_iteration:.1f} arrays per iteration is not about ten"
+    assert implicit < per_iteration * array_mb, "the implicit primitive should keep less than one iteration's worth"
+
+
+def test_the_widget_map_is_41_by_41_launches(nb):
+    from adlib.widgets import diffprog
+
+    assert "run on 41 × 41 launches at once" in prose(nb)
+    angles, speeds, miss = diffprog.miss_grid(30.0)          # the widget calls it with the default n
+    assert miss.shape == (41, 41) and len(angles) == len(speeds) == 41

@@ -106,6 +106,18 @@ def test_05_step_numbers_in_the_prose_are_the_printed_ones():
     assert rows[-1][1] == 35
 
 
+def test_05_the_exp_step_numbers_are_the_printed_gradients():
+    nb = _notebook(NB05)
+    prose = _prose(nb, "At `t4 = exp(t3)` the local derivative")
+    t4_bar, local, t3_bar = (float(v) for v in re.search(
+        r"\\bar t_3 = ([0-9.]+) \\times ([0-9.]+) = ([0-9.]+)", prose).groups())
+    assert "$e^{-2} \\approx " + f"{local}$" in prose and local == round(math.exp(-2), 4)
+    last = _printed(nb, "for node in (t8, t7, t6, t5, t4, t3, t2, t1):").splitlines()[-1]
+    assert t4_bar == pytest.approx(_after(last, "t4="), abs=1e-3)
+    assert t3_bar == pytest.approx(_after(last, "t3="), abs=1e-4)
+    assert t3_bar == pytest.approx(t4_bar * local, abs=1e-3)
+
+
 def test_05_backward_gives_the_hand_computed_gradient_and_two_checks_agree():
     nb = _notebook(NB05)
     _prose(nb, "It gives the same $\\partial t_8/\\partial w$")
@@ -154,6 +166,8 @@ def test_05b_the_engine_is_about_sixty_lines_and_built_cell_by_cell():
     order = [nb.cells.index(_cell(nb, part)) for part in ENGINE_CELLS]
     assert order == sorted(order), "data, then + and *, then the other ops, then backward()"
     assert "self.grad += out.grad" in _cell(nb, "def add(self, other):").source
+    # notebook 05's Next announces the same size
+    assert "on the page, about sixty lines" in _notebook(NB05).cells[-1].source
 
 
 def test_05b_the_page_engine_agrees_with_adlib_on_the_lecture_examples():
@@ -360,6 +374,18 @@ def test_07_four_ways_table():
     assert m40_rev > m40_num and m40_rev > m40_fwd
     assert d_fwd < 1e-13 and d_rev == 0, "the two autodiff modes agree to rounding"
     assert 1e-11 < d_num < 1e-7, "central differences are off by about 1e-9"
+
+
+def test_07_symbolic_formula_grows_like_2_to_the_k_while_the_graph_grows_like_3k():
+    nb = _notebook(NB07)
+    assert "has about $3k$ nodes" in _prose(nb, "`costs.nested` builds")
+    assert "$3k$ graph nodes vs $\\approx 2^{k+2}$ formula nodes" in _prose(nb, "| method | cost for")
+    out = _printed(nb, "f_k = costs.nested(adlib.Value(0.3), depth)")
+    rows = [[_num(v) for v in re.findall(NUMBER, line)] for line in out.splitlines() if line.startswith("depth")]
+    assert [int(r[0]) for r in rows] == [5, 10, 20]
+    for k, graph, formula in rows:
+        assert graph == 3 * k + 1, f"depth {k}: the graph has {graph} nodes, not about 3k"
+        assert abs(formula - 2 ** (k + 2)) <= 0.05 * 2 ** (k + 2), f"depth {k}: {formula} is not about 2^(k+2)"
 
 
 def test_07_uses_the_words_as_notebook_05_defines_them():

@@ -36,3 +36,15 @@ def test_estimate_counts_what_a_student_does():
     assert minutes(nb(450, 2, 1)) == pytest.approx(base + 1)
     assert minutes(nb(300, 4, 1)) > base
     assert minutes(nb(300, 2, 2)) == pytest.approx(base + 4)
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_a_time_stated_in_the_notebook_is_the_estimate(stem):
+    """A notebook that tells the student how long it takes states this estimate, to the nearest 5 minutes."""
+    import re
+
+    nb = load(stem)
+    stated = [int(m) for c in nb.cells if c.cell_type == "markdown"
+              for m in re.findall(r"Time: about (\d+) minutes", c.source)]
+    for value in stated:
+        assert abs(value - minutes(nb)) <= 2.5, f"{stem} says about {value} minutes; the estimate is {minutes(nb):.1f}"
