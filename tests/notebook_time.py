@@ -9,8 +9,8 @@ tests hold the notebooks to; it is deliberately simple so an author can predict 
   the References and Next sections are not counted;
 - code: half a minute per code cell before the solutions (run it, look at the
   output), plus 4 seconds per line of code (read it);
-- exercises: 4 minutes per numbered exercise in the Exercises section
-  (trying it, then reading its folded solution).
+- exercises: 4 minutes per numbered exercise in the Exercises section (trying it,
+  then reading its folded solution); other paragraphs of that section count as prose.
 """
 from __future__ import annotations
 
@@ -37,6 +37,14 @@ def _before_solutions(nb):
     return cells
 
 
+def _words_beside_the_items(exercises):
+    """Words of the Exercises section outside its numbered items (an introduction, a note on a
+    graded exercise): read like prose; the items themselves are in the exercises' minutes."""
+    blocks = re.split(r"\n\s*\n", exercises)
+    return sum(len(re.findall(r"\w+", b)) for b in blocks
+               if b.strip() and not _ITEM.match(b.strip()) and not b.startswith((" ", "\t")))
+
+
 def breakdown(nb):
     """Minutes for prose, code and exercises, as a dict."""
     cells = _before_solutions(nb)
@@ -49,7 +57,7 @@ def breakdown(nb):
         if _EXERCISES.search(text):
             head, ex = _EXERCISES.split(text, 1)
             exercises += len(_ITEM.findall(ex))
-            words += len(re.findall(r"\w+", head))
+            words += len(re.findall(r"\w+", head)) + _words_beside_the_items(ex)
         else:
             words += len(re.findall(r"\w+", text))
     code = [c for c in cells if c.cell_type == "code"]

@@ -25,9 +25,10 @@ def test_estimate_counts_what_a_student_does():
     """The estimate grows with prose, code and exercises (so trimming any of them shows)."""
     import nbformat
 
-    def nb(words, cells, exercises):
+    def nb(words, cells, exercises, note=0):
         md = "# T\n\n" + " ".join(["word"] * words)
         ex = "## Exercises\n\n" + "\n".join(f"{i + 1}. task" for i in range(exercises))
+        ex += "\n\n" + " ".join(["note"] * note)
         return nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(md)]
                                         + [nbformat.v4.new_code_cell("x = 1") for _ in range(cells)]
                                         + [nbformat.v4.new_markdown_cell(ex),
@@ -36,6 +37,7 @@ def test_estimate_counts_what_a_student_does():
     assert minutes(nb(450, 2, 1)) == pytest.approx(base + 1)
     assert minutes(nb(300, 4, 1)) > base
     assert minutes(nb(300, 2, 2)) == pytest.approx(base + 4)
+    assert minutes(nb(300, 2, 1, note=150)) == pytest.approx(base + 1)   # a paragraph after the items is prose
 
 
 @pytest.mark.parametrize("stem", STEMS)
