@@ -354,3 +354,12 @@ def test_where_reads_a_traced_condition_as_a_mask():
     np.testing.assert_array_equal(g, np.where(x != 0, 2 * x, 0.0))
     _, t = adlib.jvp(lambda x: anp.where(x > 1, x ** 3, -x), (x,), (np.ones(4),))
     np.testing.assert_array_equal(t, np.where(x > 1, 3 * x ** 2, -1.0))
+
+
+def test_einsum_accepts_numpys_optimize_keyword(rng):
+    """Code copied from numpy often passes optimize=...; it only picks an evaluation order."""
+    a, b = rng.normal(size=(2, 3)), rng.normal(size=(3, 4))
+    for optimize in (True, "greedy", False):
+        np.testing.assert_allclose(anp.einsum("ij,jk->ik", a, b, optimize=optimize), a @ b, rtol=1e-14)
+    g = adlib.grad(lambda a: anp.sum(anp.einsum("ij,jk->ik", a, b, optimize=True)))(a)
+    np.testing.assert_allclose(g, np.tile(b.sum(axis=1), (2, 1)), rtol=1e-14)

@@ -48,12 +48,13 @@ def _einsum_subscripts(subscripts, n):
     return ",".join(inputs) + "->" + out
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts, *operands, optimize=False):
     """Einstein summation: out[output indices] = Σ over the other indices of Π_k operand_k[its indices].
 
     'ij,jk->ik' is a matrix product, 'ij->ji' a transpose, 'i,i->' a dot product.
     Without '->' the output is the indices that appear once, sorted (numpy's rule).
-    Not supported: '...' and an index repeated within one operand ('ii->i').
+    Not supported: '...' and an index repeated within one operand ('ii->i').  ``optimize`` is
+    accepted, as numpy's code passes it, and changes nothing (it only picks an evaluation order).
 
     >>> import adlib, adlib.numpy as anp, numpy as np
     >>> a, b = np.array([[1.0, 2.0]]), np.array([[3.0], [4.0]])
