@@ -1,6 +1,6 @@
 """adlib.widgets.estimators: notebook 11's coin widget (autodiff, difference of means, score function).
 
-The numbers are checked against oracles written here in plain floats from the same
+The numbers are checked against an oracle in plain floats (tests/plain_coins.py) from the same
 uniform draws: the mean payoff, the central difference counted from the coins that
 change side, and the score-function average f(b) (b/p - (1 - b)/(1 - p)). The widget is
 driven from Python, as a student drives it.
@@ -12,21 +12,14 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from adlib.widgets import estimators
+from plain_coins import plain_coins
 from widget_lookup import one
-
-
-def plain(p, n, h, seed=estimators.SEED):
-    u = [float(v) for v in np.random.default_rng(seed).random(n)]
-    payoff = lambda q: sum(3.0 if ui < q else 1.0 for ui in u) / n   # noqa: E731
-    score = sum((3.0 if ui < p else 1.0) * (1 / p if ui < p else -1 / (1 - p)) for ui in u) / n
-    return {"value": payoff(p), "difference": (payoff(p + h) - payoff(p - h)) / (2 * h), "score": score,
-            "flips": sum(p - h <= ui < p + h for ui in u)}
 
 
 @settings(max_examples=30, deadline=None)
 @given(p=st.floats(0.05, 0.95), n=st.integers(10, 2000), h=st.floats(1e-4, 0.05))
 def test_the_three_estimates_are_the_plain_float_ones(p, n, h):
-    s, expected = estimators.estimates(p, n, h), plain(p, n, h)
+    s, expected = estimators.estimates(p, n, h), plain_coins(p, n, h)
     assert s["autodiff"] == 0.0                                   # the staircase is flat at p
     assert s["value"] == pytest.approx(expected["value"], abs=1e-12)
     assert s["difference"] == pytest.approx(expected["difference"], rel=1e-9, abs=1e-9)
@@ -77,15 +70,15 @@ def test_the_widget_follows_its_controls():
     p, coins, h = (one(box, f"adlib-slider-estimators-{name}") for name in ("p", "coins", "h"))
     readout, out = one(box, "adlib-estimators-readout"), one(box, "adlib-estimators-plot")
     first = _numbers(readout)
-    expected = plain(p.value, coins.value, h.value)
+    expected = plain_coins(p.value, coins.value, h.value)
     assert first["autodiff"] == 0 and first["score function"] == pytest.approx(expected["score"], rel=1e-5)
     image = out.outputs[0]["data"]["image/png"]
     coins.value = 1000
     moved = _numbers(readout)
-    assert moved["score function"] == pytest.approx(plain(p.value, 1000, h.value)["score"], rel=1e-5)
+    assert moved["score function"] == pytest.approx(plain_coins(p.value, 1000, h.value)["score"], rel=1e-5)
     assert out.outputs[0]["data"]["image/png"] != image
     p.value, h.value = 0.6, 0.02
-    assert _numbers(readout)["difference of means"] == pytest.approx(plain(0.6, 1000, 0.02)["difference"], rel=1e-5)
+    assert _numbers(readout)["difference of means"] == pytest.approx(plain_coins(0.6, 1000, 0.02)["difference"], rel=1e-5)
 
 
 @pytest.mark.parametrize("kwargs, message", [

@@ -1,6 +1,6 @@
 """adlib.widgets.limits: notebook 09's kink / branch / loop / where widget.
 
-The slopes are checked against oracles written here in plain floats: the analytic
+The slopes are checked against oracles in plain floats (tests/plain_limits.py): the analytic
 slope of the branch the program takes at x (autodiff must equal it), the difference
 quotient of that formula (the central difference), the k-step Newton recursion
 differentiated by hand, and, across a kink, the average of the two one-sided slopes.
@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from adlib.widgets import limits
+import plain_limits
 from notebook_outputs import load, numbers_after, printed
 
 KINK, BRANCH, LOOP, WHERE = list(limits.CASES)
@@ -22,37 +23,15 @@ hs = st.floats(1e-4, 0.5)
 
 
 def plain(name, x, p):
-    """The value of each case, in plain floats (independent of adlib)."""
-    if name == KINK:
-        return max(x - p, 0.0)
-    if name == BRANCH:
-        return x if x < p else x * x
-    if name == WHERE:
-        return math.sqrt(x - p) if x > p else 0.0
-    if x < 0:
-        return math.nan
-    y, k = 1.0, 0
-    while abs(y * y - x) > p and k < limits.MAX_STEPS:
-        y, k = 0.5 * (y + x / y), k + 1
-    return y
+    return plain_limits.plain(name, x, p, limits.MAX_STEPS)
 
 
 def path_slope(name, x, p):
-    """The analytic slope of the path taken at x (for the loop: of the k-step Newton iterate)."""
-    if name == KINK:
-        return 1.0 if x > p else 0.0                         # adlib's convention: 0 at the kink
-    if name == BRANCH:
-        return 1.0 if x < p else 2.0 * x
-    if name == WHERE:
-        return 0.5 / math.sqrt(x - p) if x > p else 0.0
-    y, dy, k = 1.0, 0.0, 0
-    while abs(y * y - x) > p and k < limits.MAX_STEPS:
-        y, dy, k = 0.5 * (y + x / y), 0.5 * (dy + 1.0 / y - x * dy / (y * y)), k + 1
-    return dy
+    return plain_limits.path_slope(name, x, p, 0.0, limits.MAX_STEPS)
 
 
 def central(name, x, p, h):
-    return (plain(name, x + h, p) - plain(name, x - h, p)) / (2 * h)
+    return plain_limits.central(name, x, p, h, limits.MAX_STEPS)
 
 
 @settings(max_examples=40, deadline=None)

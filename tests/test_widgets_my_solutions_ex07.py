@@ -20,6 +20,7 @@ from adlib.widgets import my_solutions_figures as figs
 from adlib.widgets.my_solutions_figures_costs import RED
 from adlib.widgets.my_solutions_probe_costs import (EX07_CHAINS, EX07_FIXED, EX07_GRID, EX07_MODE_CASES,
                                                     counted_map, ex07_map)
+from adlib.widgets.my_solutions_reference import reference_ex07
 
 ROOT = Path(__file__).resolve().parents[1]
 STUB = ROOT / "exercises" / "ex07_mode_cost.py"
@@ -82,7 +83,7 @@ def test_adlibs_side_is_the_known_jacobian_and_counts():
     and m VJPs; cheaper_mode's and chain_cost's references are adlib's own functions."""
     from adlib.widgets.costs import chain_cost
     from adlib.widgets.mode_cost import predicted_winner
-    ref = figs.reference_ex07()
+    ref = reference_ex07()
     for n, m in EX07_GRID:
         A, B, x = ex07_map(n, m)
         want = (1 - np.tanh(A @ x) ** 2)[:, None] * A + B
@@ -99,7 +100,7 @@ def test_the_probes_counted_map_gives_the_same_jacobian_and_counts_every_call():
     J = np.stack([jvp(x, e)[1] for e in np.eye(4)], axis=1)
     y, back = vjp(x)
     assert np.allclose(np.stack([back(e) for e in np.eye(3)]), J)
-    assert np.allclose(J, figs.reference_ex07()["sizes"][(4, 3)]["J"])
+    assert np.allclose(J, reference_ex07()["sizes"][(4, 3)]["J"])
     jvp(x + 1.0, np.ones(4))
     assert counts == {"jvp": 5, "vjp": 1, "back": 3, "elsewhere": 1}
     with pytest.raises(ValueError, match=r"the tangent v \(one JVP per call\) must be one vector of shape \(4,\)"):
@@ -168,7 +169,7 @@ def test_jvp_arguments_swapped_show_the_largest_error_and_the_calls_away_from_x(
 @needs_source
 def test_swapped_groupings_show_as_each_others_bars(tmp_path):
     fig, words, _ = picture_of(wrong("ex07_cost_groupings_swapped", tmp_path))
-    ref = figs.reference_ex07()["chains"]
+    ref = reference_ex07()["chains"]
     bars = chain_bars(fig)
     assert bars == {"forward": ref["reverse"], "reverse": ref["forward"]} and bars["forward"] != ref["forward"]
     assert "Your chain_cost has the two groupings swapped: for [6, 4, 3, 1] it says 36 forward and 90 reverse, " \
@@ -191,7 +192,7 @@ def test_the_mode_with_more_passes_is_marked_wrong_in_the_table(tmp_path):
 def test_the_reference_agrees_everywhere(tmp_path):
     path = shutil.copy(SOURCE, tmp_path / SOURCE.name)
     fig, words, _ = picture_of(path)
-    ref = figs.reference_ex07()
+    ref = reference_ex07()
     for key in OFFSET:
         assert markers(fig, key) == {s: (ref["sizes"][s][key], True) for s in EX07_GRID}
     assert chain_bars(fig) == ref["chains"]

@@ -202,30 +202,28 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
     angle and speed sliders one gradient step and extends the descent drawn on the map.
     """
     import ipywidgets as widgets
-    from ._show import tagged
     import matplotlib.pyplot as plt
-    from ._show import show_figure
+
+    from ._show import show_figure, tagged
 
     if not (isinstance(lr, (int, float, np.floating)) and np.isfinite(lr) and lr > 0):
         # Checked here: inside the button's callback an error would only reach the log.
         raise ValueError(f"make_projectile_widget: the learning rate must be a finite number > 0, got {lr!r}")
 
     def slider(name, value, low, high, step, unit):
-        s = widgets.FloatSlider(value=value, min=low, max=high, step=step, description=f"{name} ({unit})",
-                                continuous_update=False, readout_format=".2f",
-                                style={"description_width": "90px"})
-        s.add_class(f"adlib-slider-{name}")
-        return s
+        return tagged(widgets.FloatSlider(value=value, min=low, max=high, step=step, description=f"{name} ({unit})",
+                                          continuous_update=False, readout_format=".2f",
+                                          style={"description_width": "90px"}), f"adlib-slider-{name}")
 
     a_slider = slider("angle", angle, *ANGLE_RANGE, 0.01, "deg")
     s_slider = slider("speed", speed, *SPEED_RANGE, 0.01, "m/s")
     t_slider = slider("target", target, 5.0, 50.0, 0.5, "m")
     k_slider = slider("drag", drag, 0.0, 0.05, 0.005, "1/m")
     k_slider.readout_format = ".3f"
-    step_button = widgets.Button(description="take a gradient step", icon="arrow-down",
-                                 layout=widgets.Layout(width="auto"))
-    step_button.add_class("adlib-step-gradient")
-    reset_button = tagged(widgets.Button(description="forget the descent", layout=widgets.Layout(width="auto")), "adlib-step-reset")
+    step_button = tagged(widgets.Button(description="take a gradient step", icon="arrow-down",
+                                        layout=widgets.Layout(width="auto")), "adlib-step-gradient")
+    reset_button = tagged(widgets.Button(description="forget the descent", layout=widgets.Layout(width="auto")),
+                          "adlib-step-reset")
     readout = tagged(widgets.HTML(), "adlib-projectile-readout")
     out = tagged(widgets.Output(), "adlib-projectile-plot")
     state = {"descent": [(angle, speed)], "stepping": False, "grid": None, "grid_key": None}
@@ -272,9 +270,8 @@ def make_projectile_widget(angle=60.0, speed=22.0, target=30.0, drag=DRAG, lr=LE
         s.observe(lambda change: reset(None), names="value")
     step_button.on_click(step)
     reset_button.on_click(reset)
-    box = widgets.VBox([widgets.HBox([widgets.VBox([a_slider, s_slider]), widgets.VBox([t_slider, k_slider])]),
-                        widgets.HBox([step_button, reset_button]), readout, out])
-    box.add_class("adlib-projectile")
+    box = tagged(widgets.VBox([widgets.HBox([widgets.VBox([a_slider, s_slider]), widgets.VBox([t_slider, k_slider])]),
+                               widgets.HBox([step_button, reset_button]), readout, out]), "adlib-projectile")
     box.descent = lambda: np.array(state["descent"])     # for tests and curious students
     redraw()
     return box

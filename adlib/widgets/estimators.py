@@ -119,7 +119,6 @@ def plot_estimators(p, n, h, numbers=None, ax=None):
 def make_estimators_widget(p=0.3, n=20, h=0.01):
     """Sliders for p, the number of coins and a log-scale h, over :func:`estimates`."""
     import ipywidgets as widgets
-    import matplotlib.pyplot as plt
     from ._show import show_figure, tagged
 
     _check(p, n, h)
@@ -143,8 +142,7 @@ def make_estimators_widget(p=0.3, n=20, h=0.01):
     def redraw(*_):
         args = (float(p_slider.value), int(n_slider.value), float(h_slider.value))
         s = estimates(*args)
-        fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=80)
-        plot_estimators(*args, numbers=s, ax=ax)
+        fig = plot_estimators(*args, numbers=s).figure
         fig.tight_layout()
         readout.value = (f"mean payoff = {s['value']:.6g} &nbsp;|&nbsp; autodiff slope = {s['autodiff']:.6g} "
                          f"&nbsp;|&nbsp; difference of means slope = {s['difference']:.6g} "

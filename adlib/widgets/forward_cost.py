@@ -7,11 +7,12 @@ f whose own cost grows like d, the whole gradient costs about d^2.
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 import adlib
+
+from . import measure
+from .measure import best_time, calls_per_round
 
 __all__ = ["chain_function", "forward_gradient", "measure_forward_cost", "fitted_slope", "plot_forward_cost"]
 
@@ -39,19 +40,10 @@ def forward_gradient(f, x):
 
 def _best_seconds(call, repeats, min_seconds=0.02):
     """The least time one ``call()`` takes: each of ``repeats`` rounds calls it often enough to
-    last about ``min_seconds`` (so a clock tick or one interruption hardly matters), and the
-    fastest round wins (the least disturbed by other programs)."""
-    t0 = time.perf_counter()
-    call()
-    once = max(time.perf_counter() - t0, 1e-7)
-    number = max(1, int(min_seconds / once))
-    best = np.inf
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(number):
-            call()
-        best = min(best, (time.perf_counter() - t0) / number)
-    return best
+    last about ``min_seconds`` (:func:`~adlib.widgets.measure.calls_per_round`), and the
+    fastest round wins (:func:`~adlib.widgets.measure.best_time`)."""
+    number = calls_per_round(call, min_seconds)
+    return best_time(lambda: [call() for _ in range(number)], repeats) / number
 
 
 def measure_forward_cost(dims, f=chain_function, repeats=5, seed=0):
@@ -72,12 +64,13 @@ def measure_forward_cost(dims, f=chain_function, repeats=5, seed=0):
 
 
 def fitted_slope(d, seconds, smallest=8):
-    """The slope of log(seconds) against log(d), fitted over d >= ``smallest``."""
+    """The slope of log(seconds) against log(d), fitted over d >= ``smallest``
+    (:func:`adlib.widgets.measure.fitted_slope` on those points)."""
     d, seconds = np.asarray(d, dtype=float), np.asarray(seconds, dtype=float)
     keep = d >= smallest
     if keep.sum() < 2:
         raise ValueError(f"fitted_slope: need at least two d >= {smallest}, got {d.tolist()}")
-    return float(np.polyfit(np.log(d[keep]), np.log(seconds[keep]), 1)[0])
+    return measure.fitted_slope(d[keep], seconds[keep])
 
 
 def plot_forward_cost(ax, cost):

@@ -130,14 +130,12 @@ def make_learning_rate_widget(w0=(2.0, 1.5), steps=25, curvatures=BOWL_CURVATURE
     out = tagged(widgets.Output(), "adlib-lr-plot")
 
     def redraw(*_):
-        import matplotlib.pyplot as plt
         from ._show import show_figure
         lr = float(slider.value)
         path, losses = descend(lambda w: bowl_loss(w, curvatures), np.asarray(w0, float), lr, steps)
         label.value = (f"<b>{regime(losses, path)}</b> &nbsp; (oscillation starts at lr = 1/a_max = {slow:.3g},"
                        f" divergence at lr = 2/a_max = {fast:.3g})")
-        fig, axes = plt.subplots(1, 2, figsize=(8, 3.2), dpi=80)
-        plot_descent(path, losses, lr, curvatures, axes=axes)
+        fig = plot_descent(path, losses, lr, curvatures)[0].figure
         fig.tight_layout()
         show_figure(out, fig)
 

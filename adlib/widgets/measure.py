@@ -13,7 +13,7 @@ import tracemalloc
 
 import numpy as np
 
-__all__ = ["best_time", "best_times", "peak_memory", "fitted_slope", "counted"]
+__all__ = ["best_time", "best_times", "calls_per_round", "peak_memory", "fitted_slope", "counted"]
 
 
 def best_time(fn, repeat=5):
@@ -43,6 +43,15 @@ def best_times(fns, repeat=5):
             fn()
             best[i] = min(best[i], time.perf_counter() - t0)
     return best
+
+
+def calls_per_round(fn, min_seconds):
+    """How many calls of ``fn()`` last about ``min_seconds`` (at least 1), from one timed call:
+    a round that long makes a clock tick or one interruption hardly matter."""
+    t0 = time.perf_counter()
+    fn()
+    once = max(time.perf_counter() - t0, 1e-7)
+    return max(1, int(min_seconds / once))
 
 
 def peak_memory(fn):

@@ -17,12 +17,10 @@ modes timed in turn so that load on the machine disturbs them alike).
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 
 from ._show import legend_outside
-from .measure import best_times, counted
+from .measure import best_times, calls_per_round, counted
 
 __all__ = ["SIZE_RANGE", "TIE_MARGIN", "layer_function", "jacobian_by_forward", "jacobian_by_reverse",
            "predicted_winner", "measured_winner", "mode_costs", "plot_mode_costs", "make_mode_cost_widget"]
@@ -117,13 +115,6 @@ def measured_winner(t_forward, t_reverse, margin=TIE_MARGIN):
     return "forward" if t_forward < t_reverse else "reverse"
 
 
-def _calls_per_round(fn, min_seconds):
-    t0 = time.perf_counter()
-    fn()
-    once = max(time.perf_counter() - t0, 1e-7)
-    return max(1, int(min_seconds / once))
-
-
 def mode_costs(n, m, seed=0, repeat=9, min_seconds=0.002):
     """Both Jacobians of :func:`layer_function` (n, m) at a seeded x, counted and timed.
 
@@ -142,7 +133,7 @@ def mode_costs(n, m, seed=0, repeat=9, min_seconds=0.002):
     J_rev, c_rev = jacobian_by_reverse(f, x)
     runs = []
     for way in (jacobian_by_forward, jacobian_by_reverse):
-        k = _calls_per_round(lambda way=way: way(f, x), min_seconds)
+        k = calls_per_round(lambda way=way: way(f, x), min_seconds)
         runs.append((k, lambda way=way, k=k: [way(f, x) for _ in range(k)]))
     t_rounds = best_times([run for _, run in runs], repeat)
     t_fwd, t_rev = (t / k for t, (k, _) in zip(t_rounds, runs))

@@ -35,12 +35,10 @@ from .my_solutions_draw import legend_below as _legend_below, say_in_axes as _sa
 from .my_solutions_figures_costs import picture_ex07
 from .my_solutions_figures_simulation import picture_ex08
 from .my_solutions_probe import EX01_STEPS, EX02_RULES, EX05_RULES, ex06_data
-from .my_solutions_reference import (ex06_logits, ex06_loss, reference_ex01, reference_ex02,  # noqa: F401
-                                     reference_ex03, reference_ex04, reference_ex05, reference_ex06,
-                                     reference_ex07)
+from .my_solutions_reference import (ex06_logits, ex06_loss, reference_ex01, reference_ex02,
+                                     reference_ex03, reference_ex04, reference_ex05, reference_ex06)
 
-__all__ = ["AGREE", "reference_ex01", "reference_ex02", "reference_ex03", "reference_ex04", "reference_ex06",
-           "reference_ex07", "ex06_loss", "graph_svg", "picture", "PICTURES"]
+__all__ = ["graph_svg", "picture", "PICTURES"]
 
 
 # --------------------------------------------------------------------------- the pictures

@@ -34,8 +34,7 @@ import numpy as np
 
 from .my_solutions_probe_costs import probe_ex07
 from .my_solutions_probe_simulation import probe_ex08
-from .my_solutions_probe_io import (MARKER, STUDENT_ERRORS, _STATE, attempt, curve,  # noqa: F401
-                                   describe, emit, plain)
+from .my_solutions_probe_io import STUDENT_ERRORS, _STATE, attempt, curve, describe, emit, plain
 
 #: ex01: the function, the point and the steps of the error curve.
 EX01_POINT = 1.0

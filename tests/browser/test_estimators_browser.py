@@ -2,7 +2,7 @@
 
 The notebook is served unchanged; the test reads p, the number of coins and h from the
 page's controls and checks the page's three slopes against the same numbers computed
-here in plain Python floats from numpy's uniform draws (autodiff 0, the difference of
+in plain Python floats from numpy's uniform draws (tests/plain_coins.py, shared with the unit tests) (autodiff 0, the difference of
 means, the score-function average), independently of adlib and of the widget's code.
 Then it drags the p and coins sliders, as a student would.  A copy with the widget's
 callbacks disabled must fail the same check.
@@ -12,11 +12,11 @@ from __future__ import annotations
 import math
 import re
 
-import numpy as np
 import pytest
 
 import jupyter_harness as harness
 import widget_checks as checks
+from plain_coins import plain_coins
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -25,15 +25,6 @@ READY = ".adlib-estimators-readout"
 BOX = ".adlib-estimators"
 READOUT = re.compile(r"autodiff slope = (?P<autodiff>\S+).*?difference of means slope = (?P<difference>\S+)"
                      r".*?score function slope = (?P<score>\S+)", re.S)
-SEED = 2        # the coins' own generator, as the notebook says
-
-
-def plain(p, n, h):
-    u = [float(v) for v in np.random.default_rng(SEED).random(n)]
-    payoff = lambda q: sum(3.0 if ui < q else 1.0 for ui in u) / n   # noqa: E731
-    return {"autodiff": 0.0, "difference": (payoff(p + h) - payoff(p - h)) / (2 * h),
-            "score": sum((3.0 if ui < p else 1.0) * (1 / p if ui < p else -1 / (1 - p)) for ui in u) / n}
-
 
 def controls_on_page(page):
     return {name: checks.page_number(page.locator(f".adlib-slider-estimators-{name} .widget-readout").inner_text())
@@ -50,8 +41,8 @@ def readout_on_page(page):
 def readout_matches(page):
     """(controls, shown) when the page's slopes are the plain-float slopes for the page's controls."""
     c, shown = controls_on_page(page), readout_on_page(page)
-    expected = plain(c["p"], int(c["coins"]), c["h"])
-    ok = all(math.isclose(shown[k], expected[k], rel_tol=1e-5, abs_tol=1e-6) for k in expected)
+    expected = plain_coins(c["p"], int(c["coins"]), c["h"])
+    ok = all(math.isclose(shown[k], expected[k], rel_tol=1e-5, abs_tol=1e-6) for k in shown)
     return (c, shown) if ok else None
 
 

@@ -2,8 +2,8 @@
 
 The notebook is served unchanged; the test reads the case, x, the parameter and h from
 the page's controls and checks the page's autodiff and central-difference slopes
-against the same numbers computed here in plain Python floats (the slope of the branch
-taken, and the difference quotient), independently of adlib and of the widget's code.
+against the same numbers computed in plain Python floats (tests/plain_limits.py, shared
+with the unit tests: the slope of the branch taken, and the difference quotient), independently of adlib and of the widget's code.
 Then it picks another case and drags the x slider, as a student would.  A copy with
 the widget's callbacks disabled must fail the same check.
 """
@@ -16,6 +16,7 @@ import pytest
 
 import jupyter_harness as harness
 import widget_checks as checks
+from plain_limits import central, path_slope
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -23,36 +24,6 @@ NOTEBOOK = harness.NOTEBOOKS / "09_limits_of_autodiff.ipynb"
 READY = ".adlib-limits-readout"
 BOX = ".adlib-limits"
 READOUT = re.compile(r"autodiff slope = (?P<autodiff>\S+).*?central difference slope = (?P<central>\S+)", re.S)
-
-
-def plain(case, x, p):
-    """Each case's value in plain floats."""
-    if case.startswith("kink"):
-        return max(x - p, 0.0)
-    if case.startswith("branch"):
-        return x if x < p else x * x
-    if case.startswith("where"):
-        return math.sqrt(x - p) if x > p else 0.0
-    if x < 0:
-        return math.nan
-    y, k = 1.0, 0
-    while abs(y * y - x) > p and k < 60:
-        y, k = 0.5 * (y + x / y), k + 1
-    return y
-
-
-def path_slope(case, x, p):
-    """The slope of the path the program takes at x (NaN for the where trap below c, in reverse mode)."""
-    if case.startswith("kink"):
-        return 1.0 if x > p else 0.0
-    if case.startswith("branch"):
-        return 1.0 if x < p else 2.0 * x
-    if case.startswith("where"):
-        return 0.5 / math.sqrt(x - p) if x > p else math.nan
-    y, dy, k = 1.0, 0.0, 0
-    while abs(y * y - x) > p and k < 60:
-        y, dy, k = 0.5 * (y + x / y), 0.5 * (dy + 1.0 / y - x * dy / (y * y)), k + 1
-    return dy
 
 
 def controls_on_page(page):
@@ -77,8 +48,8 @@ def readout_matches(page):
     """(controls, shown) when the page's slopes are the plain-float slopes for the page's controls."""
     c, shown = controls_on_page(page), readout_on_page(page)
     x, p, h = c["x"], c["param"], c["h"]
-    central = (plain(c["case"], x + h, p) - plain(c["case"], x - h, p)) / (2 * h)
-    ok = close(shown["autodiff"], path_slope(c["case"], x, p)) and close(shown["central"], central)
+    ok = (close(shown["autodiff"], path_slope(c["case"], x, p, where_below=math.nan))      # reverse mode
+          and close(shown["central"], central(c["case"], x, p, h)))
     return (c, shown) if ok else None
 
 
