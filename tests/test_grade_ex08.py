@@ -235,6 +235,26 @@ def test_finite_differences_are_not_the_chain_rule(tmp_path):
     assert "loses the digits of x to rounding" in tests[FAR]["output"]
 
 
+RENAMED = """
+_step_adjoint, _distance_and_slope = step_adjoint, distance_and_slope
+
+
+def step_adjoint(s, a, k, dt):
+    return _step_adjoint(s, a, k, dt)
+
+
+def distance_and_slope(angle, speed, k, dt, steps):
+    return _distance_and_slope(angle, speed, k, dt, steps)
+"""
+
+
+def test_parameters_named_otherwise_still_earn_every_point(tmp_path):
+    """How the loops used step_adjoint and distance_and_slope is read from the calls' arguments by
+    position, not by the template's parameter names (a student may call the state s and the drag k)."""
+    tests, results = grade(tmp_path, SOURCE.read_text() + RENAMED)
+    assert results["score"] == EXERCISE.max_points, {n: t["output"] for n, t in tests.items() if t["score"] < t["max_score"]}
+
+
 # The grader's side, in this process: its loops agree with adlib's derivatives of the whole loop,
 # every named mistake is a different number (so the name given is the right one), the reference
 # solution agrees with adlib on many random launches, and its fit converges in 8 iterations.
