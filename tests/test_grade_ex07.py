@@ -259,6 +259,19 @@ def test_jvp_at_another_point_is_refused_even_when_the_numbers_come_out_right(tm
     assert "were at a point other than x" in tests[FJ]["output"]
 
 
+
+def test_patching_numpy_does_not_hide_a_jvp_at_another_point(tmp_path):
+    """The same central differences, with np.array_equal patched to say every point is x: the probe
+    compares the points with nothing a submission can patch."""
+    text = edit(REFERENCE, "        y, Jv = jvp(x, e_i)\n",
+                             "        h = 1e-5\n"
+                             "        np.array_equal = lambda a, b, equal_nan=False: True\n"
+                             "        Jv = (jvp(x + h * e_i, e_i)[0] - jvp(x - h * e_i, e_i)[0]) / (2 * h)\n")
+    tests, _ = grade(write(tmp_path, text))
+    assert failed(tests) == {FJ, FC, HF}
+    assert "were at a point other than x" in tests[FJ]["output"]
+
+
 # --------------------------------------------------------------------------- the exercise file itself
 
 def test_the_reference_runs_on_adlibs_own_jvp_and_vjp():

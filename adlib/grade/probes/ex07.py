@@ -48,9 +48,11 @@ def _counted(kind, A, B, x0):
     counters = tuple(count() for _ in COUNTS)
     jvps, vjps, backs, away = counters
 
+    x0 = x0.tobytes()   # compared as bytes: a submission can patch numpy's functions, not ndarray's methods
+
     def at(point, what):
         point = _vector(point, n, what)
-        if not np.array_equal(point, x0):
+        if point.tobytes() != x0:
             next(away)
         return point
 
