@@ -252,7 +252,23 @@ def test_parameters_named_otherwise_still_earn_every_point(tmp_path):
     """How the loops used step_adjoint and distance_and_slope is read from the calls' arguments by
     position, not by the template's parameter names (a student may call the state s and the drag k)."""
     tests, results = grade(tmp_path, SOURCE.read_text() + RENAMED)
-    assert results["score"] == EXERCISE.max_points, {n: t["output"] for n, t in tests.items() if t["score"] < t["max_score"]}
+    lost = {n: t["output"] for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert results["score"] == EXERCISE.max_points, lost
+
+
+def test_a_finite_difference_behind_the_loops_shape_is_not_forward_mode(tmp_path):
+    """The loop calls step_tangent once per step, at the right states, but throws the results away and
+    answers with a central difference: the calls must carry the tangent through the loop (with N = 1
+    the one call, handed ṡ_0 = 0, is all the loop there is)."""
+    text = edited([("        tangent = step_tangent(states[n], tangent, drag, dt)\n"
+                    "    return states[-1, 0], tangent[0]",
+                    "        step_tangent(states[n], np.zeros(4), drag, dt)\n"
+                    "    x_N = lambda k: simulate(angle, speed, k, dt, steps)[-1, 0]\n"
+                    "    return states[-1, 0], (x_N(drag + 1e-6) - x_N(drag - 1e-6)) / 2e-6")])
+    tests, results = grade(tmp_path, text)
+    failed = {n for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert failed == {FORWARD, LONG, STRONG}, {n: tests[n]["output"] for n in failed}
+    assert "were not handed the tangent the step before returned" in tests[FORWARD]["output"]
 
 
 # The grader's side, in this process: its loops agree with adlib's derivatives of the whole loop,
