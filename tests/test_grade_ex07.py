@@ -272,6 +272,15 @@ def test_patching_numpy_does_not_hide_a_jvp_at_another_point(tmp_path):
     assert "were at a point other than x" in tests[FJ]["output"]
 
 
+
+def test_a_count_beyond_any_float_is_the_students_mistake_not_a_grader_error(tmp_path):
+    """An int too large for a float (Python's ints have no limit) is a wrong count, said so."""
+    tests, _ = grade(write(tmp_path, REFERENCE + "\n\ndef chain_cost(dims, grouping):\n    return 10 ** 400\n"))
+    assert failed(tests) == {CF, CR, HC}
+    for name in (CF, CR, HC):
+        assert "expected numbers" in tests[name]["output"] and "grader error" not in tests[name]["output"]
+
+
 # --------------------------------------------------------------------------- the exercise file itself
 
 def test_the_reference_runs_on_adlibs_own_jvp_and_vjp():
