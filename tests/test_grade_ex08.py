@@ -271,6 +271,21 @@ def test_a_finite_difference_behind_the_loops_shape_is_not_forward_mode(tmp_path
     assert "were not handed the tangent the step before returned" in tests[FORWARD]["output"]
 
 
+
+def test_a_finite_difference_behind_the_sweeps_shape_is_not_reverse_mode(tmp_path):
+    """The sweep calls step_adjoint once per step, back from the last, at states[n], each handed
+    s̄_N, and answers with central differences: the calls must carry the adjoint back through the loop."""
+    text = edited([("        adjoint, share = step_adjoint(states[n], adjoint, drag, dt)\n"
+                    "        drag_bar += share\n    return adjoint, drag_bar",
+                    "        step_adjoint(states[n], adjoint, drag, dt)\n"
+                    "    return reverse_by_differences(states, drag, dt)")])
+    fd = FINITE_DIFFERENCES[FINITE_DIFFERENCES.index("\ndef reverse_gradient("):]
+    tests, results = grade(tmp_path, text + fd.replace("def reverse_gradient(", "def reverse_by_differences("))
+    failed = {n for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert failed == {REVERSE, LONG, STRONG}, {n: tests[n]["output"] for n in failed}
+    assert "were not handed the s̄ the step after returned" in tests[REVERSE]["output"]
+
+
 # The grader's side, in this process: its loops agree with adlib's derivatives of the whole loop,
 # every named mistake is a different number (so the name given is the right one), the reference
 # solution agrees with adlib on many random launches, and its fit converges in 8 iterations.
