@@ -211,6 +211,34 @@ def test_forging_the_counts_through_the_closures_does_not_help(tmp_path):
     assert "you called vjp " in tests[RC]["output"]
 
 
+FRAME = """
+import itertools
+import sys
+
+
+def _forge_caller(n, m):
+    \"\"\"Reset the counts the caller (the grader's probe) holds in its local variables to an honest run's.\"\"\"
+    honest = {"jvp": n, "vjp": 1, "back": m, "elsewhere": 0}
+    for value in sys._getframe(2).f_locals.values():
+        if isinstance(value, dict):
+            value.update({k: itertools.count(honest[k]) for k in value if k in honest})
+"""
+
+
+def test_forging_the_counts_through_the_callers_frame_does_not_help(tmp_path):
+    """Twice the passes, then the counts the probe holds in its own frame reset to an honest run's:
+    the counts the probe reports are the ones it took before handing jvp and vjp to the student."""
+    text = edit(REFERENCE, "        y, Jv = jvp(x, e_i)\n", "        jvp(x, e_i)\n        y, Jv = jvp(x, e_i)\n")
+    text = edit(text, "    return np.stack(columns, axis=1)",
+                "    _forge_caller(n, np.size(y))\n    return np.stack(columns, axis=1)")
+    text = edit(text, "        rows.append(back(e_j))\n", "        vjp(x)\n        rows.append(back(e_j))\n")
+    text = edit(text, "    return np.stack(rows, axis=0)",
+                "    _forge_caller(np.size(x), m)\n    return np.stack(rows, axis=0)")
+    tests, _ = grade(write(tmp_path, text + FRAME))
+    assert failed(tests) == {FC, RC, HF, HR}
+    assert "you called vjp " in tests[RC]["output"]
+
+
 def test_a_batch_of_tangents_in_one_call_is_refused(tmp_path):
     """np.eye(n) as one 'tangent' would give the whole Jacobian in one call of jvp: refused, said plainly."""
     text = edit(REFERENCE, "    columns = []\n", "    return jvp(x, np.eye(n))[1]\n    columns = []\n")
@@ -229,6 +257,28 @@ def test_jvp_at_another_point_is_refused_even_when_the_numbers_come_out_right(tm
     tests, _ = grade(write(tmp_path, text))
     assert failed(tests) == {FJ, FC, HF}
     assert "were at a point other than x" in tests[FJ]["output"]
+
+
+
+def test_patching_numpy_does_not_hide_a_jvp_at_another_point(tmp_path):
+    """The same central differences, with np.array_equal patched to say every point is x: the probe
+    compares the points with nothing a submission can patch."""
+    text = edit(REFERENCE, "        y, Jv = jvp(x, e_i)\n",
+                             "        h = 1e-5\n"
+                             "        np.array_equal = lambda a, b, equal_nan=False: True\n"
+                             "        Jv = (jvp(x + h * e_i, e_i)[0] - jvp(x - h * e_i, e_i)[0]) / (2 * h)\n")
+    tests, _ = grade(write(tmp_path, text))
+    assert failed(tests) == {FJ, FC, HF}
+    assert "were at a point other than x" in tests[FJ]["output"]
+
+
+
+def test_a_count_beyond_any_float_is_the_students_mistake_not_a_grader_error(tmp_path):
+    """An int too large for a float (Python's ints have no limit) is a wrong count, said so."""
+    tests, _ = grade(write(tmp_path, REFERENCE + "\n\ndef chain_cost(dims, grouping):\n    return 10 ** 400\n"))
+    assert failed(tests) == {CF, CR, HC}
+    for name in (CF, CR, HC):
+        assert "expected numbers" in tests[name]["output"] and "grader error" not in tests[name]["output"]
 
 
 # --------------------------------------------------------------------------- the exercise file itself

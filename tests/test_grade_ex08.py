@@ -235,6 +235,57 @@ def test_finite_differences_are_not_the_chain_rule(tmp_path):
     assert "loses the digits of x to rounding" in tests[FAR]["output"]
 
 
+RENAMED = """
+_step_adjoint, _distance_and_slope = step_adjoint, distance_and_slope
+
+
+def step_adjoint(s, a, k, dt):
+    return _step_adjoint(s, a, k, dt)
+
+
+def distance_and_slope(angle, speed, k, dt, steps):
+    return _distance_and_slope(angle, speed, k, dt, steps)
+"""
+
+
+def test_parameters_named_otherwise_still_earn_every_point(tmp_path):
+    """How the loops used step_adjoint and distance_and_slope is read from the calls' arguments by
+    position, not by the template's parameter names (a student may call the state s and the drag k)."""
+    tests, results = grade(tmp_path, SOURCE.read_text() + RENAMED)
+    lost = {n: t["output"] for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert results["score"] == EXERCISE.max_points, lost
+
+
+def test_a_finite_difference_behind_the_loops_shape_is_not_forward_mode(tmp_path):
+    """The loop calls step_tangent once per step, at the right states, but throws the results away and
+    answers with a central difference: the calls must carry the tangent through the loop (with N = 1
+    the one call, handed ṡ_0 = 0, is all the loop there is)."""
+    text = edited([("        tangent = step_tangent(states[n], tangent, drag, dt)\n"
+                    "    return states[-1, 0], tangent[0]",
+                    "        step_tangent(states[n], np.zeros(4), drag, dt)\n"
+                    "    x_N = lambda k: simulate(angle, speed, k, dt, steps)[-1, 0]\n"
+                    "    return states[-1, 0], (x_N(drag + 1e-6) - x_N(drag - 1e-6)) / 2e-6")])
+    tests, results = grade(tmp_path, text)
+    failed = {n for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert failed == {FORWARD, LONG, STRONG}, {n: tests[n]["output"] for n in failed}
+    assert "were not handed the tangent the step before returned" in tests[FORWARD]["output"]
+
+
+
+def test_a_finite_difference_behind_the_sweeps_shape_is_not_reverse_mode(tmp_path):
+    """The sweep calls step_adjoint once per step, back from the last, at states[n], each handed
+    s̄_N, and answers with central differences: the calls must carry the adjoint back through the loop."""
+    text = edited([("        adjoint, share = step_adjoint(states[n], adjoint, drag, dt)\n"
+                    "        drag_bar += share\n    return adjoint, drag_bar",
+                    "        step_adjoint(states[n], adjoint, drag, dt)\n"
+                    "    return reverse_by_differences(states, drag, dt)")])
+    fd = FINITE_DIFFERENCES[FINITE_DIFFERENCES.index("\ndef reverse_gradient("):]
+    tests, results = grade(tmp_path, text + fd.replace("def reverse_gradient(", "def reverse_by_differences("))
+    failed = {n for n, t in tests.items() if t["score"] < t["max_score"]}
+    assert failed == {REVERSE, LONG, STRONG}, {n: tests[n]["output"] for n in failed}
+    assert "were not handed the s̄ the step after returned" in tests[REVERSE]["output"]
+
+
 # The grader's side, in this process: its loops agree with adlib's derivatives of the whole loop,
 # every named mistake is a different number (so the name given is the right one), the reference
 # solution agrees with adlib on many random launches, and its fit converges in 8 iterations.

@@ -39,7 +39,7 @@ def as_array(x, what):
         raise Mistake(f"{what} returned None; did you forget a `return`?")
     try:
         arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):   # OverflowError: an int beyond any float (10 ** 400)
         raise Mistake(f"{what} returned {fmt(x)}; expected numbers") from None
     return arr
 

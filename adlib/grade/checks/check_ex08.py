@@ -200,7 +200,7 @@ def check_step_adjoint(student, rng, far=0.0, rtol=1e-6):
 def check_distance_and_slope(student, rng, **ranges):
     """distance_and_slope carries the tangent through every step (forward mode)"""
     angle, speed, k, dt, steps = draw(rng, **ranges)
-    out, calls = student.call("distance_and_slope", angle, speed, k, dt, steps)
+    out, calls, carried = student.call("distance_and_slope", angle, speed, k, dt, steps)
     got = pair(out, "distance_and_slope", "(x_N, dx_N/dk)")
     states = trajectory(angle, speed, k, dt, steps)
     what = f"for a launch at {angle:.4g}°, {speed:.4g} m/s, k = {k:.4g}, Δt = {dt:.4g}, N = {steps}"
@@ -220,13 +220,17 @@ def check_distance_and_slope(student, rng, **ranges):
         raise Mistake(f"distance_and_slope called step_tangent {calls} times for N = {steps} steps: carry the "
                       "tangent through every step with step_tangent, once per step (a finite difference of "
                       "x_N is not the chain rule)")
+    if carried != steps:
+        raise Mistake(f"{steps - carried} of distance_and_slope's {steps} calls of step_tangent were not handed "
+                      "the tangent the step before returned: carry one tangent through the loop, from ṡ_0 = 0, "
+                      "tangent = step_tangent(states[n], tangent, drag, dt), and take dx_N/dk from it")
 
 
 def check_reverse_gradient(student, rng, **ranges):
     """reverse_gradient sweeps back over the stored states (reverse mode)"""
     angle, speed, k, dt, steps = draw(rng, **ranges)
     states = trajectory(angle, speed, k, dt, steps)
-    out, visited = student.call("reverse_gradient", states, k, dt)
+    out, visited, carried = student.call("reverse_gradient", states, k, dt)
     got = pair(out, "reverse_gradient", "(dx_N/ds_0, dx_N/dk)")
     what = (f"for N = {steps} (states s_0 to s_{steps} of a launch at {angle:.4g}°, {speed:.4g} m/s, "
             f"k = {k:.4g}, Δt = {dt:.4g})")
@@ -256,6 +260,11 @@ def check_reverse_gradient(student, rng, **ranges):
             f"{len(visited)} times for N = {steps} steps")
         raise Mistake(f"reverse_gradient called step_adjoint {seen}: sweep over the stored states with "
                       "step_adjoint, once per step, from n = N-1 back to n = 0, each at states[n]")
+    if carried != steps:
+        raise Mistake(f"{steps - carried} of reverse_gradient's {steps} calls of step_adjoint were not handed "
+                      "the s̄ the step after returned: carry one adjoint back through the loop, from "
+                      "s̄_N = (1, 0, 0, 0), s̄, c = step_adjoint(states[n], s̄, drag, dt), and take dx_N/ds_0 "
+                      "from it")
 
 
 def fit(student, rng, drag=(0.005, 0.06), iterations=8, **ranges):
